@@ -1,0 +1,185 @@
+#include "actors/io_bridge.hpp"
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+namespace wm {
+
+namespace {
+
+constexpr std::size_t k_read_size = 64 * 1024;
+
+// Reads one child's stdout or stderr and writes it out line by line.
+class pipe_reader final : public io_bridge::source {
+public:
+  pipe_reader(unique_fd fd, std::string name, log::stream which)
+    : fd_(std::move(fd)), name_(std::move(name)), which_(which) {}
+
+  bool on_ready(std::uint32_t) override {
+    // One read per wake-up keeps a flooding child from starving the others.
+    static thread_local char buffer[k_read_size];
+    ssize_t n = ::read(fd_.get(), buffer, sizeof buffer);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+      return true;
+    if (n <= 0) {
+      flush_partial();
+      return false;
+    }
+    split_lines(std::string_view(buffer, static_cast<std::size_t>(n)));
+    return true;
+  }
+
+private:
+  void split_lines(std::string_view data) {
+    while (!data.empty()) {
+      auto newline = data.find('\n');
+      if (newline == std::string_view::npos) {
+        partial_.append(data);
+        while (partial_.size() >= io_bridge::k_max_line) {
+          emit(std::string_view(partial_).substr(0, io_bridge::k_max_line));
+          partial_.erase(0, io_bridge::k_max_line);
+        }
+        return;
+      }
+      std::string_view piece = data.substr(0, newline);
+      data.remove_prefix(newline + 1);
+      if (partial_.empty()) {
+        emit_long(piece);
+      } else {
+        partial_.append(piece);
+        emit_long(partial_);
+        partial_.clear();
+      }
+    }
+  }
+
+  void emit_long(std::string_view line) {
+    while (line.size() > io_bridge::k_max_line) {
+      emit(line.substr(0, io_bridge::k_max_line));
+      line.remove_prefix(io_bridge::k_max_line);
+    }
+    emit(line);
+  }
+
+  void emit(std::string_view line) {
+    if (!line.empty() && line.back() == '\r')
+      line.remove_suffix(1);
+    log::output_line(name_, which_, line);
+  }
+
+  void flush_partial() {
+    if (!partial_.empty())
+      emit(partial_);
+    partial_.clear();
+  }
+
+  unique_fd fd_;
+  std::string name_;
+  log::stream which_;
+  std::string partial_;
+};
+
+} // namespace
+
+io_bridge::io_bridge()
+  : epoll_(::epoll_create1(EPOLL_CLOEXEC)), wakeup_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+  if (!epoll_ || !wakeup_)
+    throw std::system_error(errno, std::generic_category(), "cannot create the I/O event loop");
+  epoll_event ev{};
+  ev.events = EPOLLIN;
+  ev.data.fd = wakeup_.get();
+  ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, wakeup_.get(), &ev);
+}
+
+io_bridge::~io_bridge() {
+  if (thread_.joinable())
+    finish(std::chrono::milliseconds{0});
+}
+
+void io_bridge::start() {
+  thread_ = std::thread([this] { run(); });
+}
+
+void io_bridge::watch_output(unique_fd fd, std::string name, log::stream which) {
+  int raw = fd.get();
+  add(raw, std::make_unique<pipe_reader>(std::move(fd), std::move(name), which));
+}
+
+void io_bridge::add(int fd, std::unique_ptr<source> handler) {
+  {
+    std::lock_guard guard{mutex_};
+    pending_.push_back({fd, std::move(handler)});
+  }
+  std::uint64_t one = 1;
+  [[maybe_unused]] auto n = ::write(wakeup_.get(), &one, sizeof one);
+}
+
+void io_bridge::finish(std::chrono::milliseconds grace) {
+  {
+    std::lock_guard guard{mutex_};
+    finishing_ = true;
+    deadline_ = std::chrono::steady_clock::now() + grace;
+  }
+  std::uint64_t one = 1;
+  [[maybe_unused]] auto n = ::write(wakeup_.get(), &one, sizeof one);
+  if (thread_.joinable())
+    thread_.join();
+}
+
+void io_bridge::take_pending() {
+  std::vector<pending_source> added;
+  {
+    std::lock_guard guard{mutex_};
+    added.swap(pending_);
+  }
+  for (auto& [fd, handler] : added) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = fd;
+    if (::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, fd, &ev) == 0)
+      sources_[fd] = std::move(handler);
+  }
+}
+
+void io_bridge::run() {
+  epoll_event events[64];
+  for (;;) {
+    int timeout = -1;
+    {
+      std::lock_guard guard{mutex_};
+      if (finishing_) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline_ - std::chrono::steady_clock::now());
+        if ((sources_.empty() && pending_.empty()) || left.count() <= 0)
+          return;
+        timeout = static_cast<int>(left.count());
+      }
+    }
+    int n = ::epoll_wait(epoll_.get(), events, 64, timeout);
+    if (n < 0 && errno != EINTR)
+      return;
+    for (int i = 0; i < n; ++i) {
+      int fd = events[i].data.fd;
+      if (fd == wakeup_.get()) {
+        std::uint64_t count;
+        [[maybe_unused]] auto r = ::read(wakeup_.get(), &count, sizeof count);
+        continue;
+      }
+      auto it = sources_.find(fd);
+      if (it == sources_.end())
+        continue;
+      if (!it->second->on_ready(events[i].events)) {
+        ::epoll_ctl(epoll_.get(), EPOLL_CTL_DEL, fd, nullptr);
+        sources_.erase(it); // closes the descriptor
+      }
+    }
+    take_pending();
+  }
+}
+
+} // namespace wm

@@ -1,0 +1,73 @@
+#pragma once
+// The I/O thread. CAF 0.17 cannot watch file descriptors, so this one thread
+// runs an epoll loop for all of wingmate: it reads every child's stdout and
+// stderr pipe and writes each complete line, prefixed with the child's name,
+// to wingmate's own stdout or stderr. One thread in all, never one per pipe.
+//
+// Lines are never split by other output; a last line without a newline is
+// written when the pipe closes; a line longer than `k_max_line` is written in
+// pieces rather than lost. Exits are not seen here (the reaper sees them), so
+// a pipe held open by a background grandchild or flooded by its writer never
+// delays a restart.
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "actors/logging.hpp"
+#include "wmtools/unique_fd.hpp"
+
+namespace wm {
+
+class io_bridge {
+public:
+  /// Longest piece written as one line.
+  static constexpr std::size_t k_max_line = 16 * 1024;
+
+  io_bridge();
+  ~io_bridge();
+  io_bridge(const io_bridge&) = delete;
+  io_bridge& operator=(const io_bridge&) = delete;
+
+  void start();
+
+  /// Reads `fd` until it closes, writing its lines as `name`'s. Thread-safe.
+  void watch_output(unique_fd fd, std::string name, log::stream which);
+
+  /// Keeps reading until every pipe has closed or `grace` has passed, then
+  /// ends the thread. Called once, when wingmate is about to exit.
+  void finish(std::chrono::milliseconds grace);
+
+  /// Something the loop watches.
+  class source {
+  public:
+    virtual ~source() = default;
+    /// Handles readiness; returns false when the source is done.
+    virtual bool on_ready(std::uint32_t events) = 0;
+  };
+
+private:
+  struct pending_source {
+    int fd;
+    std::unique_ptr<source> handler;
+  };
+
+  void add(int fd, std::unique_ptr<source> handler);
+  void run();
+  void take_pending();
+
+  unique_fd epoll_;
+  unique_fd wakeup_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::vector<pending_source> pending_;
+  bool finishing_ = false; // guarded by mutex_
+  std::chrono::steady_clock::time_point deadline_;
+  std::unordered_map<int, std::unique_ptr<source>> sources_; // loop thread only
+};
+
+} // namespace wm

@@ -1,0 +1,261 @@
+#include "actors/supervisor.hpp"
+
+#include <csignal>
+
+#include <caf/all.hpp>
+#include <map>
+#include <set>
+
+#include "actors/guards.hpp"
+#include "actors/io_bridge.hpp"
+#include "actors/logging.hpp"
+#include "actors/reaper.hpp"
+#include "actors/service.hpp"
+#include "messages/duration.hpp"
+#include "messages/messages.hpp"
+#include "messages/signal_names.hpp"
+
+namespace wm {
+
+namespace {
+
+// How long leftover processes get between SIGTERM and SIGKILL, and how long
+// wingmate then waits for them before it gives up on unkillable ones.
+constexpr auto k_sweep_grace = std::chrono::seconds(2);
+constexpr auto k_kill_grace = std::chrono::seconds(3);
+// Slack on top of the longest stop_timeout before the supervisor stops
+// waiting for a service actor that does not report back.
+constexpr auto k_stop_slack = std::chrono::seconds(2);
+
+enum class phase { running, stopping_services, sweeping, done };
+
+struct supervisor_state {
+  supervisor_config config;
+  caf::actor reaper;
+  std::map<std::string, caf::actor> services;
+  std::map<caf::actor_addr, std::string> names;
+  std::set<std::string> awaiting_stop;
+  phase current = phase::running;
+  int exit_code = exit_code::requested_stop;
+  std::vector<caf::response_promise> run_waiters;
+  log::logger log{"supervisor"};
+
+  static inline const char* name = "supervisor";
+};
+
+using supervisor_actor = caf::stateful_actor<supervisor_state>;
+
+void start_service(supervisor_actor* self, const service_spec& spec, service_start how) {
+  auto& st = self->state;
+  auto actor = spawn_service(self, spec, st.reaper, how);
+  st.services[spec.name] = actor;
+  st.names[actor.address()] = spec.name;
+}
+
+void finish(supervisor_actor* self) {
+  auto& st = self->state;
+  if (st.current == phase::done)
+    return;
+  st.current = phase::done;
+  st.log.info("all processes have ended; exiting with code {}", st.exit_code);
+  for (auto& [name, actor] : st.services)
+    self->send_exit(actor, caf::exit_reason::user_shutdown);
+  self->send_exit(st.reaper, caf::exit_reason::user_shutdown);
+  for (auto& waiter : st.run_waiters)
+    waiter.deliver(st.exit_code);
+  st.run_waiters.clear();
+  self->quit();
+}
+
+// Waits for the reaper to see the last child go; on timeout, `on_timeout`.
+template <class OnTimeout>
+void await_no_children(supervisor_actor* self, caf::timespan timeout, OnTimeout on_timeout) {
+  self->request(self->state.reaper, timeout, drain_atom_v)
+    .then([self](bool) { finish(self); }, [self, on_timeout](const caf::error&) { on_timeout(); });
+}
+
+void sweep(supervisor_actor* self) {
+  auto& st = self->state;
+  st.current = phase::sweeping;
+  self->send(st.reaper, sweep_atom_v, SIGTERM);
+  await_no_children(self, k_sweep_grace, [self] {
+    auto& s = self->state;
+    s.log.warning("processes are still running {} after SIGTERM; sending SIGKILL",
+                  format_duration(k_sweep_grace));
+    self->send(s.reaper, sweep_atom_v, SIGKILL);
+    await_no_children(self, k_kill_grace, [self] {
+      self->state.log.error("some processes survived SIGKILL (stuck in the kernel?); "
+                            "exiting without them");
+      finish(self);
+    });
+  });
+}
+
+millis longest_stop_timeout(const supervisor_state& st) {
+  millis longest{0};
+  for (const auto& spec : st.config.services)
+    longest = std::max(longest, spec.stop_timeout);
+  return longest;
+}
+
+void begin_stop(supervisor_actor* self, int code, const std::string& reason) {
+  auto& st = self->state;
+  if (st.current != phase::running) {
+    st.log.info("{}; already stopping", reason);
+    return;
+  }
+  st.current = phase::stopping_services;
+  st.exit_code = code;
+  st.log.info("{}; stopping {} service{}", reason, st.services.size(),
+              st.services.size() == 1 ? "" : "s");
+  for (auto& [name, actor] : st.services) {
+    st.awaiting_stop.insert(name);
+    self->send(actor, stop_atom_v);
+  }
+  if (st.awaiting_stop.empty()) {
+    sweep(self);
+    return;
+  }
+  // A backstop: every service kills its group after its own stop_timeout, so
+  // this only fires if a service actor stops answering.
+  self->delayed_send(self, longest_stop_timeout(st) + k_stop_slack, sweep_atom_v);
+}
+
+void on_stopped(supervisor_actor* self, const std::string& name) {
+  auto& st = self->state;
+  if (st.current != phase::stopping_services)
+    return;
+  st.awaiting_stop.erase(name);
+  if (st.awaiting_stop.empty())
+    sweep(self);
+}
+
+void on_report(supervisor_actor* self, const service_report& report) {
+  switch (report.kind) {
+    case report_kind::stopped:
+      on_stopped(self, report.name);
+      break;
+    case report_kind::main_exited:
+      begin_stop(self, report.code, "the main command ended");
+      break;
+    case report_kind::fatal_shutdown:
+      begin_stop(self, exit_code::fatal_service,
+                 "service " + report.name + " failed and its on_fatal is shutdown");
+      break;
+  }
+}
+
+void on_signal(supervisor_actor* self, const os_signal& sig) {
+  auto& st = self->state;
+  const std::string name = signal_name(sig.signo);
+  const std::string from = sig.sender > 0 ? " from pid " + std::to_string(sig.sender) : "";
+  switch (sig.signo) {
+    case SIGTERM:
+    case SIGINT:
+    case SIGQUIT:
+      begin_stop(self, exit_code::requested_stop, "received " + name + from);
+      break;
+    case SIGHUP:
+    case SIGUSR2:
+      if (st.current != phase::running) {
+        st.log.info("received {}{} while stopping; not passed on", name, from);
+        break;
+      }
+      st.log.info("received {}{}; passing it to every running service", name, from);
+      for (auto& [service, actor] : st.services)
+        self->send(actor, pass_atom_v, sig.signo);
+      break;
+    case SIGUSR1:
+      st.log.info("received SIGUSR1{}; it is reserved for the status dump and not passed on",
+                  from);
+      break;
+    case SIGWINCH:
+    case SIGCONT:
+      st.log.debug("received {}{}; ignored", name, from);
+      break;
+    default:
+      st.log.info("received {}{}; ignored", name, from);
+      break;
+  }
+}
+
+const service_spec* find_spec(const supervisor_state& st, const std::string& name) {
+  for (const auto& spec : st.config.services)
+    if (spec.name == name)
+      return &spec;
+  return nullptr;
+}
+
+void replace_reaper(supervisor_actor* self) {
+  auto& st = self->state;
+  st.log.error("the reaper ended unexpectedly; starting a new one");
+  st.reaper = spawn_reaper(self->system(), *st.config.io, st.config.original_nofile);
+  self->monitor(st.reaper);
+  for (auto& [name, actor] : st.services)
+    self->send(actor, reaper_atom_v, st.reaper);
+}
+
+void on_down(supervisor_actor* self, const caf::down_msg& msg) {
+  auto& st = self->state;
+  if (st.current == phase::done)
+    return;
+  if (msg.source == st.reaper.address()) {
+    replace_reaper(self);
+    return;
+  }
+  auto it = st.names.find(msg.source);
+  if (it == st.names.end())
+    return;
+  const std::string name = it->second;
+  st.names.erase(it);
+  const service_spec* spec = find_spec(st, name);
+  if (!spec)
+    return;
+  st.log.error("the actor supervising service {} ended unexpectedly ({}); starting a new one "
+               "that takes over its process",
+               name, caf::to_string(msg.reason));
+  start_service(self, *spec, service_start::replacement);
+  if (st.current == phase::stopping_services && st.awaiting_stop.contains(name))
+    self->send(st.services[name], stop_atom_v);
+}
+
+caf::behavior supervisor_behavior(supervisor_actor* self, supervisor_config config,
+                                  caf::actor reaper) {
+  auto& st = self->state;
+  install_guards(self, st.log);
+  self->set_down_handler(
+    [self](caf::scheduled_actor*, caf::down_msg& msg) { on_down(self, msg); });
+  st.config = std::move(config);
+  st.reaper = std::move(reaper);
+  self->monitor(st.reaper);
+  for (const auto& spec : st.config.services)
+    start_service(self, spec, service_start::fresh);
+
+  return {
+    [self](run_atom) -> caf::result<int> {
+      auto promise = self->make_response_promise();
+      self->state.run_waiters.push_back(promise);
+      return caf::delegated<int>{};
+    },
+    [self](const os_signal& sig) { on_signal(self, sig); },
+    [self](const service_report& report) { on_report(self, report); },
+    [self](sweep_atom) {
+      auto& s = self->state;
+      if (s.current != phase::stopping_services)
+        return;
+      s.log.warning("no stop report from {} service(s) in time; going on with the stop",
+                    s.awaiting_stop.size());
+      s.awaiting_stop.clear();
+      sweep(self);
+    },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_supervisor(caf::actor_system& system, supervisor_config config,
+                            caf::actor reaper) {
+  return system.spawn(supervisor_behavior, std::move(config), std::move(reaper));
+}
+
+} // namespace wm

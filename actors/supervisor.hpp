@@ -1,0 +1,46 @@
+#pragma once
+// The supervisor: starts a service actor per configured service, turns
+// signals into decisions (stop, pass on, ignore), runs the stop sequence,
+// replaces actors that die, and decides wingmate's exit code.
+//
+// Stop sequence (SIGTERM, SIGINT, SIGQUIT, the main service's exit, or a
+// fatal service with on_fatal: shutdown): every service is asked to stop at
+// once (its stop signal to its process group, SIGKILL after its
+// stop_timeout); when all have stopped, every process still left gets
+// SIGTERM, and SIGKILL 2 s later; wingmate ends as soon as no child is left.
+//
+// Messages: run_atom (from main; the reply is the exit code, sent at the
+// very end); os_signal (from the signal bridge); service_report (from the
+// services).
+
+#include <sys/resource.h>
+
+#include <caf/fwd.hpp>
+#include <optional>
+#include <vector>
+
+#include "messages/service_spec.hpp"
+
+namespace wm {
+
+class io_bridge;
+
+struct supervisor_config {
+  std::vector<service_spec> services;
+  io_bridge* io = nullptr;
+  std::optional<rlimit> original_nofile;
+};
+
+/// Spawns the supervisor over an already running reaper.
+caf::actor spawn_supervisor(caf::actor_system& system, supervisor_config config,
+                            caf::actor reaper);
+
+/// wingmate's exit codes (documented in the README).
+namespace exit_code {
+constexpr int requested_stop = 0;
+constexpr int fatal_service = 1;
+constexpr int config_error = 2;
+constexpr int internal_failure = 3;
+} // namespace exit_code
+
+} // namespace wm

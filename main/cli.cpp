@@ -1,0 +1,91 @@
+#include "main/cli.hpp"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "actors/supervisor.hpp"
+#include "wmtools/args.hpp"
+
+namespace wm {
+
+namespace {
+
+constexpr const char* k_description =
+  "wingmate " WINGMATE_VERSION " - init and process supervisor for containers.\n\n"
+  "Runs every executable in DIR/service/ as a service, restarts what exits, reaps\n"
+  "every zombie and stops everything cleanly on SIGTERM, SIGINT or SIGQUIT.\n"
+  "A command after -- runs as the main service: its exit ends wingmate with its code.";
+
+constexpr const char* k_footer =
+  "\nExit codes: 0 after a requested stop; the main command's code (128+N for signal N,\n"
+  "127 not found, 126 not executable); 1 when a service with on_fatal: shutdown gave up;\n"
+  "2 for a configuration or usage error; 3 for an internal failure of wingmate.\n\n"
+  "Signals: TERM, INT, QUIT stop everything; HUP and USR2 are passed to every running\n"
+  "service; USR1 is reserved for the status dump.\n\n"
+  "Examples:\n"
+  "  wingmate -c /etc/wingmate\n"
+  "  wingmate --log-format json -- /usr/local/bin/app --port 8080";
+
+} // namespace
+
+cli_outcome parse_command_line(int argc, const char* const* argv) {
+  auto split = split_at_double_dash(argc, argv);
+  cli_outcome outcome;
+  run_options options;
+  options.command = split.command;
+
+  CLI::App app{k_description, "wingmate"};
+  app.footer(k_footer);
+  app.set_version_flag("--version", "wingmate " WINGMATE_VERSION);
+  auto* config = app.add_option("-c,--config", options.config_dir,
+                                "Config directory (holds service/)")
+                   ->envname("WINGMATE_CONFIG_PATH")
+                   ->capture_default_str()
+                   ->type_name("DIR");
+  std::string format = "text";
+  app.add_option("--log-format", format, "Format of every log line")
+    ->envname("WINGMATE_LOG_FORMAT")
+    ->check(CLI::IsMember({"text", "json"}))
+    ->capture_default_str();
+  std::string level = "info";
+  app.add_option("--log-level", level, "Least severe level that is logged")
+    ->envname("WINGMATE_LOG_LEVEL")
+    ->check(CLI::IsMember({"debug", "info", "warning", "error"}))
+    ->capture_default_str();
+
+  std::vector<const char*> args;
+  for (const auto& arg : split.options)
+    args.push_back(arg.c_str());
+  try {
+    app.parse(static_cast<int>(args.size()), args.data());
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return outcome;
+  } catch (const CLI::CallForVersion&) {
+    std::cout << "wingmate " WINGMATE_VERSION "\n";
+    return outcome;
+  } catch (const CLI::ExtrasError& e) {
+    std::cerr << "wingmate: " << e.what()
+              << "\nPut the command to run after --, for example: wingmate -- "
+              << (split.options.size() > 1 ? split.options.back() : "CMD") << "\n";
+    outcome.exit_code = exit_code::config_error;
+    return outcome;
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "wingmate: " << e.what() << "\nRun 'wingmate --help' for usage.\n";
+    outcome.exit_code = exit_code::config_error;
+    return outcome;
+  }
+
+  if (split.had_separator && split.command.empty()) {
+    std::cerr << "wingmate: nothing follows --; give the command to run after it\n";
+    outcome.exit_code = exit_code::config_error;
+    return outcome;
+  }
+  options.config_explicit = config->count() > 0;
+  options.log_format = format == "json" ? log::format::json : log::format::text;
+  options.level = parse_log_level(level).value_or(log_level::info);
+  outcome.run = std::move(options);
+  return outcome;
+}
+
+} // namespace wm

@@ -1,0 +1,31 @@
+#pragma once
+// wingmate's command line (parsed with CLI11; everything after the first
+// "--" is the main command and never seen by the option parser).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "actors/logging.hpp"
+#include "messages/log_level.hpp"
+
+namespace wm {
+
+struct run_options {
+  std::string config_dir = "/etc/wingmate";
+  bool config_explicit = false;
+  log::format log_format = log::format::text;
+  log_level level = log_level::info;
+  std::vector<std::string> command;
+};
+
+struct cli_outcome {
+  /// Set when wingmate should run; otherwise exit with `exit_code` (after
+  /// --help, --version or a usage error, all already printed).
+  std::optional<run_options> run;
+  int exit_code = 0;
+};
+
+cli_outcome parse_command_line(int argc, const char* const* argv);
+
+} // namespace wm

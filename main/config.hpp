@@ -1,0 +1,35 @@
+#pragma once
+// Loading everything wingmate runs from its config directory and command
+// line into one list, with every mistake collected rather than the first.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "messages/service_spec.hpp"
+
+namespace wm {
+
+struct loaded_config {
+  std::filesystem::path dir;
+  std::vector<service_spec> services;
+  /// Things skipped that the operator should know about.
+  std::vector<std::string> warnings;
+  /// Structural errors: when any is present nothing is started (exit 2).
+  std::vector<std::string> errors;
+};
+
+struct config_request {
+  std::string dir;
+  /// The directory was asked for (-c or WINGMATE_CONFIG_PATH) rather than
+  /// the default; a missing one is then an error even with a main command.
+  bool dir_explicit = false;
+  /// What followed "--": becomes the service named "main".
+  std::vector<std::string> main_command;
+  /// stdin is a terminal, so the main command gets it.
+  bool interactive = false;
+};
+
+loaded_config load_config(const config_request& request);
+
+} // namespace wm

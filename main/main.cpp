@@ -1,0 +1,11 @@
+// wingmate: init and process supervisor for containers.
+
+#include "main/cli.hpp"
+#include "main/run.hpp"
+
+int main(int argc, char** argv) {
+  auto outcome = wm::parse_command_line(argc, argv);
+  if (!outcome.run)
+    return outcome.exit_code;
+  return wm::run(*outcome.run);
+}

@@ -1,0 +1,98 @@
+#include "main/run.hpp"
+
+#include <unistd.h>
+
+#include <caf/all.hpp>
+
+#include "actors/io_bridge.hpp"
+#include "actors/reaper.hpp"
+#include "actors/signal_bridge.hpp"
+#include "actors/supervisor.hpp"
+#include "main/config.hpp"
+#include "main/process_setup.hpp"
+#include "messages/messages.hpp"
+
+namespace wm {
+
+namespace {
+
+// How long lines still in the children's pipes may take to be written out
+// once every process has ended.
+constexpr std::chrono::milliseconds k_output_drain{500};
+
+// CAF's default scheduler polls; an init must sleep when idle. Two workers
+// behind one queue wake only for work (see the CAF notes).
+void configure_caf(caf::actor_system_config& cfg) {
+  cfg.set("scheduler.policy", caf::atom("sharing"));
+  cfg.set("scheduler.max-threads", 2);
+  cfg.add_message_types<caf::id_block::wingmate>();
+}
+
+int supervise(const loaded_config& config, std::optional<rlimit> original_nofile,
+              const log::logger& log) {
+  io_bridge io;
+  io.start();
+  caf::actor_system_config cfg;
+  configure_caf(cfg);
+  caf::actor_system system{cfg};
+  int code = exit_code::internal_failure;
+  {
+    auto reaper = spawn_reaper(system, io, original_nofile);
+    auto supervisor =
+      spawn_supervisor(system, supervisor_config{config.services, &io, original_nofile}, reaper);
+    signal_bridge signals{system, supervisor};
+    signals.start();
+
+    caf::scoped_actor self{system};
+    self->request(supervisor, caf::infinite, run_atom_v)
+      .receive([&](int result) { code = result; },
+               [&](const caf::error& err) {
+                 log.error("internal failure, the supervisor ended: {}", caf::to_string(err));
+               });
+    signals.stop();
+    system.registry().erase(reaper_registry_name());
+  }
+  io.finish(k_output_drain);
+  return code;
+}
+
+} // namespace
+
+int run(const run_options& options) {
+  log::setup(options.log_format, options.level);
+  log::logger log{"wingmate"};
+
+  config_request request;
+  request.dir = options.config_dir;
+  request.dir_explicit = options.config_explicit;
+  request.main_command = options.command;
+  request.interactive = !options.command.empty() && ::isatty(STDIN_FILENO) == 1;
+  auto config = load_config(request);
+  for (const auto& warning : config.warnings)
+    log.warning("{}", warning);
+  if (!config.errors.empty()) {
+    for (const auto& error : config.errors)
+      log.error("{}", error);
+    log.error("nothing was started; fix the configuration and start again");
+    return exit_code::config_error;
+  }
+
+  ensure_standard_descriptors();
+  auto original_nofile = raise_descriptor_limit();
+  block_signals();
+  const bool pid1 = ::getpid() == 1;
+  if (!pid1 && !become_subreaper())
+    log.warning("cannot become a child subreaper; orphans of the services will not be reaped");
+
+  log.info("wingmate {} starting {} service{} from {} as {}", WINGMATE_VERSION,
+           config.services.size(), config.services.size() == 1 ? "" : "s", config.dir.string(),
+           pid1 ? "PID 1" : "pid " + std::to_string(::getpid()) + " (subreaper)");
+  try {
+    return supervise(config, original_nofile, log);
+  } catch (const std::exception& e) {
+    log.error("internal failure: {}", e.what());
+    return exit_code::internal_failure;
+  }
+}
+
+} // namespace wm

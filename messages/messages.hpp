@@ -1,0 +1,132 @@
+#pragma once
+// The typed vocabulary the actors exchange: atoms and message structs. Only
+// actor code includes this header (it pulls in CAF); the value types it
+// carries live in their own CAF-free headers beside it.
+//
+//   signal bridge --os_signal--> supervisor        --reap--> reaper
+//   service --launch(launch_spec)--> reaper --launch_result--> service
+//   service --signal(signal_request)--> reaper
+//   reaper --child_exited--> owner of the pid
+//   supervisor --stop / forward--> service --service_report--> supervisor
+
+#include <sys/types.h>
+
+#include <caf/all.hpp>
+#include <cstdint>
+#include <string>
+
+#include "actors/service_machine.hpp"
+#include "messages/launch.hpp"
+#include "messages/service_report.hpp"
+#include "messages/service_spec.hpp"
+
+namespace wm {
+
+/// A signal taken by the signal bridge. `sender` is 0 when it came from
+/// outside wingmate's pid namespace.
+struct os_signal {
+  int signo = 0;
+  pid_t sender = 0;
+};
+
+/// The reaper saw `pid` end; `status` is the raw wait status.
+struct child_exited {
+  pid_t pid = 0;
+  int status = 0;
+};
+
+/// Send `signo` to `pid`, or to the process group it leads.
+struct signal_request {
+  pid_t pid = 0;
+  int signo = 0;
+  bool group = false;
+};
+
+/// A service actor's timer; stale generations are ignored.
+struct service_timer {
+  timer_kind kind = timer_kind::backoff;
+  std::uint64_t generation = 0;
+};
+
+/// What the reaper still knows about a service's processes when a
+/// replacement actor claims them: a live pid, or the exit that happened
+/// while nobody was listening.
+struct claimed_process {
+  pid_t live_pid = 0;
+  pid_t exited_pid = 0;
+  int exit_status = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, os_signal& x) {
+  return f(caf::meta::type_name("os_signal"), x.signo, x.sender);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, child_exited& x) {
+  return f(caf::meta::type_name("child_exited"), x.pid, x.status);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, signal_request& x) {
+  return f(caf::meta::type_name("signal_request"), x.pid, x.signo, x.group);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, service_timer& x) {
+  auto kind = static_cast<std::uint8_t>(x.kind);
+  return f(caf::meta::type_name("service_timer"), kind, x.generation);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, claimed_process& x) {
+  return f(caf::meta::type_name("claimed_process"), x.live_pid, x.exited_pid, x.exit_status);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, service_report& x) {
+  auto kind = static_cast<int>(x.kind);
+  return f(caf::meta::type_name("service_report"), x.name, kind, x.code);
+}
+
+} // namespace wm
+
+// Local-only payloads: never serialized, so they need no inspect().
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(wm::launch_spec)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(wm::launch_result)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(wm::service_spec)
+
+// Atom texts are unique to wingmate so that they never match CAF's own.
+CAF_BEGIN_TYPE_ID_BLOCK(wingmate, caf::first_custom_type_id)
+  CAF_ADD_TYPE_ID(wingmate, (wm::os_signal))
+  CAF_ADD_TYPE_ID(wingmate, (wm::child_exited))
+  CAF_ADD_TYPE_ID(wingmate, (wm::signal_request))
+  CAF_ADD_TYPE_ID(wingmate, (wm::service_timer))
+  CAF_ADD_TYPE_ID(wingmate, (wm::claimed_process))
+  CAF_ADD_TYPE_ID(wingmate, (wm::service_report))
+  CAF_ADD_TYPE_ID(wingmate, (wm::launch_spec))
+  CAF_ADD_TYPE_ID(wingmate, (wm::launch_result))
+
+  /// service -> reaper: start a launch_spec (reply: launch_result).
+  CAF_ADD_ATOM(wingmate, wm, launch_atom, "wm_launch")
+  /// service -> reaper: send a signal_request.
+  CAF_ADD_ATOM(wingmate, wm, signal_atom, "wm_signal")
+  /// signal bridge -> reaper: SIGCHLD arrived, reap everything.
+  CAF_ADD_ATOM(wingmate, wm, reap_atom, "wm_reap")
+  /// replacement service actor -> reaper: hand me my processes.
+  CAF_ADD_ATOM(wingmate, wm, claim_atom, "wm_claim")
+  /// service -> reaper: route the exit of this pid to me.
+  CAF_ADD_ATOM(wingmate, wm, adopt_atom, "wm_adopt")
+  /// supervisor -> reaper: signal every process that is left.
+  CAF_ADD_ATOM(wingmate, wm, sweep_atom, "wm_sweep")
+  /// supervisor -> reaper: reply once no child process is left.
+  CAF_ADD_ATOM(wingmate, wm, drain_atom, "wm_drain")
+  /// supervisor -> service: stop (report back when done).
+  CAF_ADD_ATOM(wingmate, wm, stop_atom, "wm_stop")
+  /// supervisor -> service: pass a signal to the running process.
+  CAF_ADD_ATOM(wingmate, wm, pass_atom, "wm_pass")
+  /// main -> supervisor: run until the end (reply: the exit code).
+  CAF_ADD_ATOM(wingmate, wm, run_atom, "wm_run")
+  /// supervisor -> service: the reaper was replaced, here is the new one.
+  CAF_ADD_ATOM(wingmate, wm, reaper_atom, "wm_reaper")
+CAF_END_TYPE_ID_BLOCK(wingmate)
