@@ -220,6 +220,9 @@ caf::behavior reaper_behavior(reaper_actor* self, io_bridge* io,
 caf::actor spawn_reaper(caf::actor_system& system, io_bridge& io,
                         std::optional<rlimit> original_nofile) {
   auto reaper = system.spawn(reaper_behavior, &io, original_nofile);
+  // put() keeps an existing entry, so a replacement must remove its
+  // predecessor's first (or SIGCHLD would keep going to the dead one).
+  system.registry().erase(reaper_registry_name());
   system.registry().put(reaper_registry_name(), caf::actor_cast<caf::strong_actor_ptr>(reaper));
   return reaper;
 }

@@ -61,6 +61,10 @@ void finish(supervisor_actor* self) {
   for (auto& [name, actor] : st.services)
     self->send_exit(actor, caf::exit_reason::user_shutdown);
   self->send_exit(st.reaper, caf::exit_reason::user_shutdown);
+  // The run can end before main has asked for its result (a main command
+  // that cannot start, a SIGTERM at once): then the answer waits here.
+  if (st.run_waiters.empty())
+    return;
   for (auto& waiter : st.run_waiters)
     waiter.deliver(st.exit_code);
   st.run_waiters.clear();
@@ -233,11 +237,23 @@ caf::behavior supervisor_behavior(supervisor_actor* self, supervisor_config conf
 
   return {
     [self](run_atom) -> caf::result<int> {
-      auto promise = self->make_response_promise();
-      self->state.run_waiters.push_back(promise);
+      auto& s = self->state;
+      if (s.current == phase::done) {
+        self->quit();
+        return s.exit_code;
+      }
+      s.run_waiters.push_back(self->make_response_promise());
       return caf::delegated<int>{};
     },
     [self](const os_signal& sig) { on_signal(self, sig); },
+    [self](lookup_atom, const std::string& name) -> caf::result<caf::actor> {
+      auto& services = self->state.services;
+      if (auto it = services.find(name); it != services.end())
+        return it->second;
+      if (name == "reaper")
+        return self->state.reaper;
+      return caf::make_error(caf::sec::invalid_argument, name);
+    },
     [self](const service_report& report) { on_report(self, report); },
     [self](sweep_atom) {
       auto& s = self->state;

@@ -11,7 +11,8 @@
 //
 // Messages: run_atom (from main; the reply is the exit code, sent at the
 // very end); os_signal (from the signal bridge); service_report (from the
-// services).
+// services); lookup_atom + name (the actor running that service, or the
+// reaper for "reaper").
 
 #include <sys/resource.h>
 

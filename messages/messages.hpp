@@ -129,4 +129,6 @@ CAF_BEGIN_TYPE_ID_BLOCK(wingmate, caf::first_custom_type_id)
   CAF_ADD_ATOM(wingmate, wm, run_atom, "wm_run")
   /// supervisor -> service: the reaper was replaced, here is the new one.
   CAF_ADD_ATOM(wingmate, wm, reaper_atom, "wm_reaper")
+  /// anyone -> supervisor: the actor running a service (reply: caf::actor).
+  CAF_ADD_ATOM(wingmate, wm, lookup_atom, "wm_lookup")
 CAF_END_TYPE_ID_BLOCK(wingmate)
