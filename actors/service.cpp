@@ -40,12 +40,7 @@ service_settings settings_of(const service_spec& spec) {
 }
 
 launch_spec launch_of(const service_spec& spec) {
-  launch_spec launch;
-  launch.name = spec.name;
-  launch.argv = spec.command;
-  launch.env = merge_environment(current_environment(), spec.environ);
-  launch.working_dir = spec.working_dir;
-  launch.new_session = spec.setsid;
+  launch_spec launch = make_launch_spec(spec.name, spec.run, current_environment());
   launch.owns_terminal = spec.owns_terminal;
   launch.inherit_stdin = spec.main;
   return launch;
@@ -117,7 +112,9 @@ caf::behavior service_behavior(service_actor* self, service_spec spec, caf::acto
   st.reaper = std::move(reaper);
   st.supervisor = std::move(supervisor);
 
-  if (how == service_start::replacement)
+  if (!st.spec.fatal_reason.empty())
+    carry_out(self, st.machine->fail_permanently(st.spec.fatal_reason));
+  else if (how == service_start::replacement)
     take_over(self);
   else
     carry_out(self, st.machine->boot());

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "actors/supervisor.hpp"
+#include "main/subcommands.hpp"
 #include "wmtools/args.hpp"
 
 namespace wm {
@@ -14,7 +15,8 @@ constexpr const char* k_description =
   "wingmate " WINGMATE_VERSION " - init and process supervisor for containers.\n\n"
   "Runs every executable in DIR/service/ as a service, restarts what exits, reaps\n"
   "every zombie and stops everything cleanly on SIGTERM, SIGINT or SIGQUIT.\n"
-  "A command after -- runs as the main service: its exit ends wingmate with its code.";
+  "A command after -- runs as the main service: its exit ends wingmate with its code.\n"
+  "The subcommands below do one job and exit; 'wingmate SUBCOMMAND --help' tells more.";
 
 constexpr const char* k_footer =
   "\nExit codes: 0 after a requested stop; the main command's code (128+N for signal N,\n"
@@ -52,6 +54,7 @@ cli_outcome parse_command_line(int argc, const char* const* argv) {
     ->envname("WINGMATE_LOG_LEVEL")
     ->check(CLI::IsMember({"debug", "info", "warning", "error"}))
     ->capture_default_str();
+  add_cron_next_command(app, outcome);
 
   std::vector<const char*> args;
   for (const auto& arg : split.options)
@@ -64,18 +67,34 @@ cli_outcome parse_command_line(int argc, const char* const* argv) {
   } catch (const CLI::CallForVersion&) {
     std::cout << "wingmate " WINGMATE_VERSION "\n";
     return outcome;
-  } catch (const CLI::ExtrasError& e) {
-    std::cerr << "wingmate: " << e.what()
-              << "\nPut the command to run after --, for example: wingmate -- "
-              << (split.options.size() > 1 ? split.options.back() : "CMD") << "\n";
-    outcome.exit_code = exit_code::config_error;
-    return outcome;
   } catch (const CLI::ParseError& e) {
-    std::cerr << "wingmate: " << e.what() << "\nRun 'wingmate --help' for usage.\n";
+    const auto chosen = app.get_subcommands();
+    const std::string help_for = chosen.empty() ? "" : chosen.front()->get_name() + " ";
+    const auto extras = app.remaining();
+    if (chosen.empty() && !extras.empty() && !extras.front().starts_with("-")) {
+      std::string command;
+      for (const auto& word : extras)
+        command += " " + word;
+      std::cerr << "wingmate: unknown subcommand '" << extras.front()
+                << "'; to run a command as the main service, put it after --: wingmate --"
+                << command << "\n";
+    } else {
+      std::cerr << "wingmate: " << e.what() << "\n"
+                << "Run 'wingmate " << help_for << "--help' for usage.\n";
+    }
+    outcome.subcommand = nullptr;
     outcome.exit_code = exit_code::config_error;
     return outcome;
   }
 
+  if (outcome.subcommand) {
+    if (split.had_separator) {
+      std::cerr << "wingmate: a subcommand takes no command after --\n";
+      outcome.subcommand = nullptr;
+      outcome.exit_code = exit_code::config_error;
+    }
+    return outcome;
+  }
   if (split.had_separator && split.command.empty()) {
     std::cerr << "wingmate: nothing follows --; give the command to run after it\n";
     outcome.exit_code = exit_code::config_error;

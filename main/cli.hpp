@@ -1,7 +1,10 @@
 #pragma once
-// wingmate's command line (parsed with CLI11; everything after the first
-// "--" is the main command and never seen by the option parser).
+// wingmate's command line, parsed with CLI11. Everything after the first
+// "--" is the main command and never seen by the option parser. Besides
+// running (the default), wingmate has subcommands that do one job and exit;
+// each lives in its own file and registers itself here (subcommands.hpp).
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,9 +23,12 @@ struct run_options {
 };
 
 struct cli_outcome {
-  /// Set when wingmate should run; otherwise exit with `exit_code` (after
-  /// --help, --version or a usage error, all already printed).
+  /// Set when wingmate should run as the supervisor.
   std::optional<run_options> run;
+  /// Set when a subcommand was chosen: runs it and returns the exit code.
+  std::function<int()> subcommand;
+  /// Otherwise exit with this (after --help, --version or a usage error,
+  /// all already printed).
   int exit_code = 0;
 };
 

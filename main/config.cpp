@@ -14,7 +14,7 @@ service_spec main_service(const std::vector<std::string>& command, bool interact
   service_spec spec;
   spec.name = "main";
   spec.source = "the command line";
-  spec.command = command;
+  spec.run.command = command;
   spec.main = true;
   spec.restart.mode = restart_mode::never;
   spec.owns_terminal = interactive;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "messages/cron_spec.hpp"
 #include "messages/service_spec.hpp"
 
 namespace wm {
@@ -13,6 +14,7 @@ namespace wm {
 struct loaded_config {
   std::filesystem::path dir;
   std::vector<service_spec> services;
+  std::vector<cron_spec> crons;
   /// Things skipped that the operator should know about.
   std::vector<std::string> warnings;
   /// Structural errors: when any is present nothing is started (exit 2).

@@ -3,11 +3,15 @@
 
 #include "main/cron_next.hpp"
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
+#include <iostream>
 #include <optional>
 #include <ostream>
 #include <string_view>
 
+#include "main/cli.hpp"
+#include "main/subcommands.hpp"
 #include "messages/local_time.hpp"
 #include "messages/schedule.hpp"
 
@@ -25,7 +29,7 @@ int fail(std::ostream& err, const std::string& message) {
 
 // Built by appending: "literal" + std::string trips a false -Wrestrict
 // warning in g++ 12.
-std::string quoted(std::string_view text) {
+std::string in_quotes(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 2);
   out += '"';
@@ -40,7 +44,7 @@ std::optional<unsigned> parse_count(std::string_view text, std::string& why) {
     return c >= '0' && c <= '9';
   });
   if (!digits_only) {
-    why = "COUNT " + quoted(text) + " is not a whole number; give how many fire times to " +
+    why = "COUNT " + in_quotes(text) + " is not a whole number; give how many fire times to " +
           "print, like 5";
     return std::nullopt;
   }
@@ -85,7 +89,7 @@ int cron_next_command(const std::vector<std::string>& args, std::ostream& out,
   if (args.size() > 1) {
     const auto given = parse_local_iso(args[1]);
     if (!given)
-      return fail(err, "START " + quoted(args[1]) + " is not a local date and time; write " +
+      return fail(err, "START " + in_quotes(args[1]) + " is not a local date and time; write " +
                          "it like 2026-03-29T02:30 or 2026-03-29T02:30:00");
     start = *given;
   }
@@ -100,7 +104,7 @@ int cron_next_command(const std::vector<std::string>& args, std::ostream& out,
   }
 
   if (!job.ever_fires())
-    return fail(err, "schedule " + quoted(job.text()) + " never fires: no date matches its " +
+    return fail(err, "schedule " + in_quotes(job.text()) + " never fires: no date matches its " +
                        "day-of-month, month and day-of-week fields together");
 
   // Collected first, so that running off the end of the supported years
@@ -110,13 +114,38 @@ int cron_next_command(const std::vector<std::string>& args, std::ostream& out,
   for (unsigned i = 0; i < count; ++i) {
     const auto next = job.next_after(after);
     if (!next)
-      return fail(err, "schedule " + quoted(job.text()) + " has no fire time after " +
+      return fail(err, "schedule " + in_quotes(job.text()) + " has no fire time after " +
                          format_local_iso(after) + " before the year 10000");
     lines += format_local_iso(*next) + "\n";
     after = *next;
   }
   out << lines;
   return k_success;
+}
+
+void add_cron_next_command(CLI::App& app, cli_outcome& outcome) {
+  struct arguments {
+    std::string schedule, start, count;
+  };
+  auto given = std::make_shared<arguments>();
+  auto* cmd = app.add_subcommand(
+    "cron-next", "Print the next fire times of a cron schedule, one per line, and exit");
+  cmd->add_option("SCHEDULE", given->schedule,
+                  "Five fields or a macro, quoted: \"*/15 * * * *\", @daily")
+    ->required();
+  auto* start = cmd->add_option("START", given->start,
+                                "Local time to start after, 2026-03-29T02:30[:SS] (default: now)");
+  auto* count = cmd->add_option("COUNT", given->count, "How many fire times (default 1)");
+  cmd->footer("\nTimes are local (TZ, else /etc/localtime) with their UTC offset.\n"
+              "Example: wingmate cron-next \"30 2 * * *\" 2026-03-28T00:00 3");
+  cmd->callback([given, start, count, &outcome] {
+    std::vector<std::string> args{given->schedule};
+    if (start->count() > 0)
+      args.push_back(given->start);
+    if (count->count() > 0)
+      args.push_back(given->count);
+    outcome.subcommand = [args] { return cron_next_command(args, std::cout, std::cerr); };
+  });
 }
 
 } // namespace wm

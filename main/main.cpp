@@ -5,6 +5,8 @@
 
 int main(int argc, char** argv) {
   auto outcome = wm::parse_command_line(argc, argv);
+  if (outcome.subcommand)
+    return outcome.subcommand();
   if (!outcome.run)
     return outcome.exit_code;
   return wm::run(*outcome.run);

@@ -55,7 +55,7 @@ service_dir_scan scan_service_dir(const fs::path& config_dir) {
     service_spec spec;
     spec.name = name;
     spec.source = "service/" + name;
-    spec.command = {entry.path().string()};
+    spec.run.command = {entry.path().string()};
     scan.services.push_back(std::move(spec));
   }
   std::sort(scan.services.begin(), scan.services.end(),

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "messages/command_spec.hpp"
 #include "wmtools/identity.hpp"
 
 namespace wm {
@@ -42,5 +43,11 @@ struct launch_result {
   /// The shell's code for this failure: 127 (not found) or 126.
   int shell_code = 0;
 };
+
+/// The launch of `what` under `name`: the environment is `base_env` with the
+/// command's `environ` applied; when it runs as another user, HOME, USER and
+/// LOGNAME are that user's unless `environ` sets them itself.
+launch_spec make_launch_spec(const std::string& name, const command_spec& what,
+                             std::vector<std::string> base_env);
 
 } // namespace wm

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "messages/command_spec.hpp"
 #include "messages/restart_policy.hpp"
 
 namespace wm {
@@ -17,14 +18,8 @@ struct service_spec {
   std::string name;
   /// Where it was defined, for messages: "service/web.sh", "command line".
   std::string source;
-  /// argv; the first element is a path or a name looked up in PATH.
-  std::vector<std::string> command;
-  /// "KEY=VALUE" entries added to (or replacing) wingmate's environment.
-  std::vector<std::string> environ;
-  /// The child's working directory; empty: wingmate's own.
-  std::string working_dir;
-  /// Make the child a session leader instead of only a group leader.
-  bool setsid = false;
+  /// What to run, with its environment, directory and identity.
+  command_spec run;
   /// Started when wingmate starts; false: loaded and validated only.
   bool autostart = true;
   restart_policy restart;
@@ -36,6 +31,9 @@ struct service_spec {
   /// The main command of an interactive run: it gets wingmate's terminal as
   /// its foreground process group and its output is not captured.
   bool owns_terminal = false;
+  /// Set when the service can never run (an unknown user, say): it is
+  /// fatal with this reason from the start while everything else runs.
+  std::string fatal_reason;
 };
 
 } // namespace wm

@@ -50,7 +50,7 @@ protected:
     system = std::make_unique<caf::actor_system>(cfg);
     service_spec spec;
     spec.name = "worker";
-    spec.command = {test::helper_bin("wm_test_child"), "sleep"};
+    spec.run.command = {test::helper_bin("wm_test_child"), "sleep"};
     reaper = spawn_reaper(*system, io, std::nullopt);
     supervisor = spawn_supervisor(*system, supervisor_config{{spec}, &io, std::nullopt}, reaper);
     signals = std::make_unique<signal_bridge>(*system, supervisor);
