@@ -8,6 +8,8 @@
 //   report FILE           write SigIgn, SigBlk, open fds, pgid, sid to FILE, wait
 //   stamp FILE            append a CLOCK_MONOTONIC ns stamp to FILE, wait
 //   stamp-exit FILE CODE  append a stamp, then exit with CODE at once
+//   stamp-run START END MS  append a stamp to START, run MS milliseconds,
+//                         append a stamp to END and exit 0
 //   orphans N MS          fork N grandchildren that all exit together MS later
 //   flood                 print numbered lines as fast as it can, forever
 //   bg-grandchild CODE    leave a sleeping grandchild holding stdout, exit CODE
@@ -150,6 +152,12 @@ int main(int argc, char** argv) {
   if (act == "stamp-exit") {
     write_file(arg(2), stamp(), true);
     return atoi(arg(3));
+  }
+  if (act == "stamp-run") {
+    write_file(arg(2), stamp(), true);
+    usleep(static_cast<useconds_t>(atoi(arg(4))) * 1000);
+    write_file(arg(3), stamp(), true);
+    return 0;
   }
   if (act == "orphans")
     return orphans(atoi(arg(2)), atoi(arg(3)));
