@@ -33,6 +33,7 @@ constexpr const char* k_footer =
 cli_outcome parse_command_line(int argc, const char* const* argv) {
   auto split = split_at_double_dash(argc, argv);
   cli_outcome outcome;
+  outcome.main_command = split.command;
   run_options options;
   options.command = split.command;
 
@@ -55,6 +56,7 @@ cli_outcome parse_command_line(int argc, const char* const* argv) {
     ->check(CLI::IsMember({"debug", "info", "warning", "error"}))
     ->capture_default_str();
   add_cron_next_command(app, outcome);
+  add_check_command(app, outcome);
 
   std::vector<const char*> args;
   for (const auto& arg : split.options)
@@ -88,8 +90,12 @@ cli_outcome parse_command_line(int argc, const char* const* argv) {
   }
 
   if (outcome.subcommand) {
-    if (split.had_separator) {
-      std::cerr << "wingmate: a subcommand takes no command after --\n";
+    if (split.had_separator && !outcome.subcommand_takes_command) {
+      std::cerr << "wingmate: this subcommand takes no command after --\n";
+      outcome.subcommand = nullptr;
+      outcome.exit_code = exit_code::config_error;
+    } else if (split.had_separator && split.command.empty()) {
+      std::cerr << "wingmate: nothing follows --; give the command to check after it\n";
       outcome.subcommand = nullptr;
       outcome.exit_code = exit_code::config_error;
     }
