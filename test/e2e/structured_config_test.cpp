@@ -106,7 +106,8 @@ TEST(StructuredConfig, NeverMeansNeverAndAutorestartFalseToo) {
   std::this_thread::sleep_for(1500ms); // longer than the first backoffs
   EXPECT_EQ(stamp_count(config, "once.stamps"), 1u);
   EXPECT_EQ(stamp_count(config, "go.stamps"), 1u);
-  EXPECT_EQ(wm.process().count_output("not started again (restart: never)"), 2u) << wm.all_output();
+  EXPECT_EQ(wm.process().count_output("not started again (restart: never)"), 2u)
+    << wm.all_output();
 }
 
 TEST(StructuredConfig, MaxRestartsMakesACrashLoopFatal) {
@@ -130,13 +131,11 @@ TEST(StructuredConfig, MaxRestartsMakesACrashLoopFatal) {
 
 TEST(StructuredConfig, OnFatalShutdownStopsEverythingAndExitsOne) {
   config_dir config;
-  config.dir().write("wingmate.json",
-                     R"({"service": {
-                          "crash": {"command": )" + list({helper_bin("wm_test_child"), "exit", "1"})
-                     + R"(, "max_restarts": 1, "backoff": {"initial": 0.05},
-                                    "on_fatal": "shutdown"},
-                          "steady": {"command": )" + list({helper_bin("wm_test_child"), "sleep"})
-                     + "}}}");
+  const std::string child = helper_bin("wm_test_child");
+  config.dir().write("wingmate.json", R"({"service": {
+      "crash": {"command": )" + list({child, "exit", "1"}) + R"(, "max_restarts": 1,
+                "backoff": {"initial": 0.05}, "on_fatal": "shutdown"},
+      "steady": {"command": )" + list({child, "sleep"}) + "}}}");
   auto start = std::chrono::steady_clock::now();
   namespaced_wingmate wm({"-c", config.path()});
   auto code = wm.wait_exit(10s);
@@ -215,7 +214,8 @@ TEST(StructuredConfig, WorkingDirIsTheChildsCurrentDirectory) {
 TEST(StructuredConfig, AMissingWorkingDirIsAFailedStartThatIsRetried) {
   config_dir config;
   const std::string later = config.file("appears-later");
-  config.dir().write("wingmate.yaml", "service:\n  patient:\n" + helper({"cwd", config.file("cwd")})
+  config.dir().write("wingmate.yaml", "service:\n  patient:\n"
+                                        + helper({"cwd", config.file("cwd")})
                                         + "    working_dir: " + quoted(later) + "\n");
   namespaced_wingmate wm({"-c", config.path()});
   ASSERT_TRUE(wm.wait_for_output("service[patient]: could not start", 5s)) << wm.all_output();
