@@ -59,7 +59,8 @@ void add_check_command(CLI::App& app, cli_outcome& outcome) {
   auto given = std::make_shared<arguments>();
   auto* cmd = app.add_subcommand(
     "check", "Load the config as a start would, print it as JSON with every default, and exit");
-  auto* dir = cmd->add_option("-c,--config", given->dir, "Config directory (holds service/)")
+  auto* dir = cmd->add_option("-c,--config", given->dir,
+                              "Config directory (service/, wingmate.yaml, wingmate.json)")
                 ->envname("WINGMATE_CONFIG_PATH")
                 ->capture_default_str()
                 ->type_name("DIR");

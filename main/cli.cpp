@@ -13,8 +13,9 @@ namespace {
 
 constexpr const char* k_description =
   "wingmate " WINGMATE_VERSION " - init and process supervisor for containers.\n\n"
-  "Runs every executable in DIR/service/ as a service, restarts what exits, reaps\n"
-  "every zombie and stops everything cleanly on SIGTERM, SIGINT or SIGQUIT.\n"
+  "Runs every executable in DIR/service/ and every service of DIR/wingmate.yaml or\n"
+  "wingmate.json, restarts what exits, reaps every zombie and stops everything\n"
+  "cleanly on SIGTERM, SIGINT or SIGQUIT. 'wingmate check' validates the config.\n"
   "A command after -- runs as the main service: its exit ends wingmate with its code.\n"
   "The subcommands below do one job and exit; 'wingmate SUBCOMMAND --help' tells more.";
 
@@ -41,7 +42,7 @@ cli_outcome parse_command_line(int argc, const char* const* argv) {
   app.footer(k_footer);
   app.set_version_flag("--version", "wingmate " WINGMATE_VERSION);
   auto* config = app.add_option("-c,--config", options.config_dir,
-                                "Config directory (holds service/)")
+                                "Config directory (service/, wingmate.yaml, wingmate.json)")
                    ->envname("WINGMATE_CONFIG_PATH")
                    ->capture_default_str()
                    ->type_name("DIR");

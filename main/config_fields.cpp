@@ -270,16 +270,7 @@ void field_reader::command(std::string_view key, std::vector<std::string>& out) 
     return;
   }
   if (value->is_string()) {
-    auto words = simple_words(value->get<std::string>());
-    if (!words)
-      error_at(at, describe(*value, at) + " needs a shell, and wingmate runs commands without "
-                     "one; give a list, like " + std::string(k_command_example)
-                     + ", or [\"sh\", \"-c\", \"...\"] to use a shell");
-    else if (words->empty())
-      error_at(at, "is empty; give the program and its arguments, like "
-                     + std::string(k_command_example));
-    else
-      out = std::move(*words);
+    command_string(value->get<std::string>(), at, out);
     return;
   }
   if (!value->is_array()) {
@@ -306,6 +297,20 @@ void field_reader::command(std::string_view key, std::vector<std::string>& out) 
   }
   if (all_good)
     out = std::move(words);
+}
+
+void field_reader::command_string(const std::string& text, const key_path& at,
+                                  std::vector<std::string>& out) {
+  auto words = simple_words(text);
+  if (!words)
+    error_at(at, quoted(text) + " needs a shell, and wingmate runs commands without one; give "
+                   "a list, like " + std::string(k_command_example)
+                   + ", or [\"sh\", \"-c\", \"...\"] to use a shell");
+  else if (words->empty())
+    error_at(at, "is empty; give the program and its arguments, like "
+                   + std::string(k_command_example));
+  else
+    out = std::move(*words);
 }
 
 void field_reader::environ(std::string_view key, std::vector<std::string>& out) {
@@ -343,11 +348,17 @@ void field_reader::environ(std::string_view key, std::vector<std::string>& out) 
 std::optional<std::string> field_reader::choice_word(std::string_view key,
                                                      std::string_view allowed) {
   const auto* value = find(key);
-  std::string word;
-  if (!value || !read_string(*value, path_.key(std::string(key)), word,
-                             "one of " + std::string(allowed)))
+  if (!value)
     return std::nullopt;
-  return word;
+  const key_path at = path_.key(std::string(key));
+  const std::string wanted = "one of " + std::string(allowed);
+  std::string word;
+  // Quoting a number or a boolean would not make it one of the words, so
+  // this message, unlike read_string's, does not suggest it.
+  if (value->is_null() || value->is_string() || document_.plain_text.contains(at))
+    return read_string(*value, at, word, wanted) ? std::optional(word) : std::nullopt;
+  error_at(at, "must be " + wanted + ", not " + describe(*value, at));
+  return std::nullopt;
 }
 
 void field_reader::section(std::string_view key, const std::function<void(field_reader&)>& read) {

@@ -40,7 +40,7 @@ public:
   void signal(std::string_view key, int& out);
   /// A whole number, 0 or more.
   void count(std::string_view key, unsigned& out);
-  /// Any number.
+  /// A finite number.
   void number(std::string_view key, double& out);
   /// A user or group: a name, or an id as a number or a string of digits.
   void account(std::string_view key, std::string& out);
@@ -93,6 +93,8 @@ private:
   bool read_string(const config_tree& value, const key_path& at, std::string& out,
                    const std::string& wanted);
   std::string describe(const config_tree& value, const key_path& at) const;
+  void command_string(const std::string& text, const key_path& at,
+                      std::vector<std::string>& out);
 
   const config_document& document_;
   const config_tree& object_;

@@ -3,9 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
-#include <cmath>
 #include <limits>
-#include <set>
 
 #include "main/config_file.hpp"
 

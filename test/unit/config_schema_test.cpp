@@ -391,7 +391,7 @@ TEST(ConfigSchema, RestartPolicyErrors) {
             "on-failure, never");
   EXPECT_EQ(json_web_error(with_app(R"("restart": true)")),
             "wingmate.json: service.web.restart: must be one of always, on-failure, never, not "
-            "true; put it in quotes");
+            "true");
   EXPECT_EQ(web_error(with_app(R"("on_fatal": "panic")")),
             "wingmate.json: service.web.on_fatal: \"panic\" is not one of ignore, shutdown");
   EXPECT_EQ(web_error(with_app(R"("max_restarts": -1)")),
