@@ -318,7 +318,17 @@ protected:
     run("groupdel " + primary);
   }
 
-  static int run(const std::string& command) { return std::system((command + " 2>&1").c_str()); }
+  // Retried a few times: useradd and friends give up when another process
+  // holds the lock on /etc/passwd or /etc/group for a moment.
+  static int run(const std::string& command) {
+    int status = -1;
+    for (int attempt = 0; attempt < 5 && status != 0; ++attempt) {
+      if (attempt > 0)
+        std::this_thread::sleep_for(200ms);
+      status = std::system((command + " 2>&1").c_str());
+    }
+    return status;
+  }
 
   static std::string ids(unsigned id) {
     const std::string one = std::to_string(id);
