@@ -13,8 +13,9 @@ namespace {
 
 constexpr const char* k_description =
   "wingmate " WINGMATE_VERSION " - init and process supervisor for containers.\n\n"
-  "Runs every executable in DIR/service/ as a service, restarts what exits, reaps\n"
-  "every zombie and stops everything cleanly on SIGTERM, SIGINT or SIGQUIT.\n"
+  "Runs every executable in DIR/service/ and every service of DIR/wingmate.yaml or\n"
+  "wingmate.json, restarts what exits, reaps every zombie and stops everything\n"
+  "cleanly on SIGTERM, SIGINT or SIGQUIT. 'wingmate check' validates the config.\n"
   "A command after -- runs as the main service: its exit ends wingmate with its code.\n"
   "The subcommands below do one job and exit; 'wingmate SUBCOMMAND --help' tells more.";
 
@@ -33,6 +34,7 @@ constexpr const char* k_footer =
 cli_outcome parse_command_line(int argc, const char* const* argv) {
   auto split = split_at_double_dash(argc, argv);
   cli_outcome outcome;
+  outcome.main_command = split.command;
   run_options options;
   options.command = split.command;
 
@@ -40,7 +42,7 @@ cli_outcome parse_command_line(int argc, const char* const* argv) {
   app.footer(k_footer);
   app.set_version_flag("--version", "wingmate " WINGMATE_VERSION);
   auto* config = app.add_option("-c,--config", options.config_dir,
-                                "Config directory (holds service/)")
+                                "Config directory (service/, wingmate.yaml, wingmate.json)")
                    ->envname("WINGMATE_CONFIG_PATH")
                    ->capture_default_str()
                    ->type_name("DIR");
@@ -55,6 +57,7 @@ cli_outcome parse_command_line(int argc, const char* const* argv) {
     ->check(CLI::IsMember({"debug", "info", "warning", "error"}))
     ->capture_default_str();
   add_cron_next_command(app, outcome);
+  add_check_command(app, outcome);
 
   std::vector<const char*> args;
   for (const auto& arg : split.options)
@@ -88,8 +91,12 @@ cli_outcome parse_command_line(int argc, const char* const* argv) {
   }
 
   if (outcome.subcommand) {
-    if (split.had_separator) {
-      std::cerr << "wingmate: a subcommand takes no command after --\n";
+    if (split.had_separator && !outcome.subcommand_takes_command) {
+      std::cerr << "wingmate: this subcommand takes no command after --\n";
+      outcome.subcommand = nullptr;
+      outcome.exit_code = exit_code::config_error;
+    } else if (split.had_separator && split.command.empty()) {
+      std::cerr << "wingmate: nothing follows --; give the command to check after it\n";
       outcome.subcommand = nullptr;
       outcome.exit_code = exit_code::config_error;
     }

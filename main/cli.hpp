@@ -27,6 +27,11 @@ struct cli_outcome {
   std::optional<run_options> run;
   /// Set when a subcommand was chosen: runs it and returns the exit code.
   std::function<int()> subcommand;
+  /// What followed "--", filled in before parsing for a subcommand that
+  /// takes a command (check); such a subcommand sets
+  /// `subcommand_takes_command`, and for any other one "--" is an error.
+  std::vector<std::string> main_command;
+  bool subcommand_takes_command = false;
   /// Otherwise exit with this (after --help, --version or a usage error,
   /// all already printed).
   int exit_code = 0;

@@ -1,7 +1,11 @@
 #include "main/config.hpp"
 
-#include <set>
+#include <map>
 
+#include "main/config_identity.hpp"
+#include "main/config_json.hpp"
+#include "main/config_schema.hpp"
+#include "main/config_yaml.hpp"
 #include "main/service_dir.hpp"
 
 namespace wm {
@@ -9,6 +13,49 @@ namespace wm {
 namespace fs = std::filesystem;
 
 namespace {
+
+// The structured config files, in the order they are read. wingmate.yml is
+// what the Go wingmate also found (through viper), so its users' files load.
+struct structured_file {
+  const char* name;
+  document_result (*read)(const fs::path&, const std::string&);
+};
+constexpr structured_file k_structured_files[] = {
+  {"wingmate.json", read_json_config},
+  {"wingmate.yaml", read_yaml_config},
+  {"wingmate.yml", read_yaml_config},
+};
+
+template <class T>
+void append(std::vector<T>& to, std::vector<T>&& from) {
+  to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+}
+
+void load_service_dir(loaded_config& config) {
+  auto scan = scan_service_dir(config.dir);
+  if (!scan.error.empty())
+    config.errors.push_back(scan.error);
+  append(config.warnings, std::move(scan.warnings));
+  append(config.services, std::move(scan.services));
+}
+
+void load_structured_files(loaded_config& config) {
+  for (const auto& file : k_structured_files) {
+    const fs::path path = config.dir / file.name;
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+      continue;
+    auto result = file.read(path, file.name);
+    append(config.errors, std::move(result.errors));
+    if (!result.document)
+      continue;
+    auto entries = read_structured_config(*result.document);
+    append(config.errors, std::move(entries.errors));
+    append(config.warnings, std::move(entries.warnings));
+    append(config.services, std::move(entries.services));
+    append(config.crons, std::move(entries.crons));
+  }
+}
 
 service_spec main_service(const std::vector<std::string>& command, bool interactive) {
   service_spec spec;
@@ -21,17 +68,41 @@ service_spec main_service(const std::vector<std::string>& command, bool interact
   return spec;
 }
 
+// Services and cron jobs share one namespace: logs, status and `wingmate
+// check` name them without saying which kind they are.
 void check_unique_names(loaded_config& config) {
-  std::set<std::string> seen;
+  std::map<std::string, std::string> first_source;
+  auto check = [&](const std::string& name, const std::string& source) {
+    auto [it, fresh] = first_source.emplace(name, source);
+    if (!fresh)
+      config.errors.push_back(source + ": the name " + name + " is already used by "
+                              + it->second + "; rename one of them");
+  };
   for (const auto& spec : config.services)
-    if (!seen.insert(spec.name).second)
-      config.errors.push_back("the name " + spec.name + " is used twice (again in "
-                              + spec.source + "); rename one of them");
+    check(spec.name, spec.source);
+  for (const auto& job : config.crons)
+    check(job.name, job.source);
+}
+
+void check_single_main(loaded_config& config) {
+  const service_spec* first = nullptr;
+  for (const auto& spec : config.services) {
+    if (!spec.main)
+      continue;
+    if (!first) {
+      first = &spec;
+      continue;
+    }
+    config.errors.push_back(spec.source + ": " + spec.name + " is a main service, and so is "
+                            + first->name + " (" + first->source
+                            + "); only one may be: remove main: true from one of them, or "
+                              "the command after --");
+  }
 }
 
 } // namespace
 
-loaded_config load_config(const config_request& request) {
+loaded_config load_config(const config_request& request, const account_database& accounts) {
   loaded_config config;
   std::error_code ec;
   config.dir = fs::absolute(request.dir, ec).lexically_normal();
@@ -46,21 +117,21 @@ loaded_config load_config(const config_request& request) {
   }
 
   if (dir_exists) {
-    auto scan = scan_service_dir(config.dir);
-    if (!scan.error.empty())
-      config.errors.push_back(scan.error);
-    config.warnings = std::move(scan.warnings);
-    config.services = std::move(scan.services);
+    load_service_dir(config);
+    load_structured_files(config);
   }
   if (!main_command.empty())
     config.services.push_back(main_service(main_command, request.interactive));
 
   check_unique_names(config);
+  check_single_main(config);
   if (config.services.empty() && config.errors.empty())
     config.errors.push_back("config directory " + config.dir.string()
                             + " has nothing to run: put executable files in "
                             + (config.dir / "service").string()
-                            + "/, or give a command after --");
+                            + "/, services in wingmate.yaml or wingmate.json, or give a "
+                              "command after --");
+  resolve_identities(config, accounts);
   return config;
 }
 

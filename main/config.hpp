@@ -8,6 +8,7 @@
 
 #include "messages/cron_spec.hpp"
 #include "messages/service_spec.hpp"
+#include "wmtools/identity.hpp"
 
 namespace wm {
 
@@ -18,6 +19,8 @@ struct loaded_config {
   /// Things skipped that the operator should know about.
   std::vector<std::string> warnings;
   /// Structural errors: when any is present nothing is started (exit 2).
+  /// Entries that cannot run (an unknown user, a bad schedule) are not
+  /// here: they carry their own fatal_reason.
   std::vector<std::string> errors;
 };
 
@@ -32,6 +35,11 @@ struct config_request {
   bool interactive = false;
 };
 
-loaded_config load_config(const config_request& request);
+/// Reads every source in the config directory (service/, wingmate.json,
+/// wingmate.yaml or wingmate.yml) and the main command, checks names across
+/// all of them, and resolves users and groups through `accounts`. A real
+/// start and `wingmate check` both load through here.
+loaded_config load_config(const config_request& request,
+                          const account_database& accounts = system_accounts());
 
 } // namespace wm

@@ -73,7 +73,9 @@ int run(const run_options& options) {
   if (!config.errors.empty()) {
     for (const auto& error : config.errors)
       log.error("{}", error);
-    log.error("nothing was started; fix the configuration and start again");
+    log.error("nothing was started; fix the configuration in {} and start again "
+              "('wingmate check -c {}' lists every problem)",
+              config.dir.string(), config.dir.string());
     return exit_code::config_error;
   }
 

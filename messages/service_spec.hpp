@@ -20,6 +20,11 @@ struct service_spec {
   std::string source;
   /// What to run, with its environment, directory and identity.
   command_spec run;
+  /// The command daemonizes and writes its real pid here (absolute, or
+  /// relative to the service's working directory); empty: it does not.
+  std::string pidfile;
+  /// How long to wait for a fresh pidfile after each start.
+  millis pidfile_timeout{30'000};
   /// Started when wingmate starts; false: loaded and validated only.
   bool autostart = true;
   restart_policy restart;

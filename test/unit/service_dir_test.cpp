@@ -133,7 +133,8 @@ TEST_F(ConfigDir, MainNameUsedTwiceIsAnError) {
   file("service/main", 0755);
   auto config = load_config(request(dir, {"sh"}));
   ASSERT_EQ(config.errors.size(), 1u);
-  EXPECT_NE(config.errors[0].find("the name main is used twice"), std::string::npos);
+  EXPECT_NE(config.errors[0].find("the name main is already used by service/main"),
+            std::string::npos);
 }
 
 } // namespace
