@@ -14,4 +14,7 @@ struct cli_outcome;
 /// `wingmate cron-next SCHEDULE [START [COUNT]]` (cron_next.cpp).
 void add_cron_next_command(CLI::App& app, cli_outcome& outcome);
 
+/// `wingmate status [--json] [--check] [--timeout SECONDS]` (status_command.cpp).
+void add_status_command(CLI::App& app, cli_outcome& outcome);
+
 } // namespace wm
