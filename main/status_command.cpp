@@ -160,8 +160,12 @@ int status_command(const status_options& options, std::ostream& out, std::ostrea
     return status_exit::unavailable;
   }
   const std::string who = "wingmate (" + found.found_through + ")";
-  if (!found.unverified.empty())
-    return print_last(options, last, found.unverified, paths.status_file, out, err);
+  if (!found.unverified.empty()) {
+    const std::string passed = joined(found.passed_over);
+    return print_last(options, last,
+                      found.unverified + (passed.empty() ? "" : " (" + passed + ")"),
+                      paths.status_file, out, err);
+  }
 
   if (::kill(found.pid, SIGUSR1) < 0) {
     if (errno == EPERM)
