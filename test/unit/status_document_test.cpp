@@ -8,6 +8,7 @@
 
 #include <csignal>
 
+#include "harness/status_schema.hpp"
 #include "scoped_tz.hpp"
 
 namespace wm {
@@ -339,6 +340,39 @@ TEST_F(StatusDocument, ServicesAndJobsAreSortedByName) {
     jobs.push_back(j["name"]);
   EXPECT_EQ(services, (std::vector<std::string>{"api", "db", "main", "web"}));
   EXPECT_EQ(jobs, (std::vector<std::string>{"backup", "crontab:10", "crontab:2"}));
+}
+
+// The schema the e2e tests check wingmate's files against holds for every
+// kind of record the renderer can be given.
+TEST_F(StatusDocument, EveryRecordFollowsTheDocumentedSchema) {
+  auto snap = snapshot();
+  auto backoff = service("crash", service_state::backoff);
+  backoff.last_exit = exit_record{exit_status::exited(1), t0()};
+  backoff.next_start = t0() + 1s;
+  auto fatal = service("db", service_state::fatal);
+  fatal.fatal_reason = "gave up";
+  auto daemon = running("nginx", 3, t0());
+  daemon.pidfile = "/run/nginx.pid";
+  daemon.watched_pid = 4;
+  service_status unknown;
+  unknown.name = "slow";
+  unknown.error = "no reply in time (1 s)";
+  snap.services = {running("web", 2, t0()), backoff, fatal, daemon, unknown,
+                   service("a", service_state::starting), service("b", service_state::stopping),
+                   service("c", service_state::stopped), service("d", service_state::exited)};
+  auto ran = job("ran", cron_state::waiting);
+  ran.last_run = cron_run_record{t0() - 2s, t0() - 1s, exit_status::killed(SIGKILL)};
+  ran.next_run = t0() + 1min;
+  auto busy = job("busy", cron_state::running);
+  busy.pid = 9;
+  busy.last_run = cron_run_record{t0(), std::nullopt, std::nullopt};
+  snap.cron_jobs = {ran, busy, job("bad", cron_state::fatal), job("end", cron_state::stopped)};
+  snap.errors = {"orphans_reaped unknown"};
+  snap.wingmate.orphans_reaped.reset();
+  const auto doc = nlohmann::json::parse(render_status(snap).dump());
+  EXPECT_EQ(test::status_schema_problems(doc), std::vector<std::string>{});
+  EXPECT_EQ(test::status_schema_problems(nlohmann::json::parse(R"({"wingmate": {}})")).size(),
+            15u);
 }
 
 TEST_F(StatusDocument, AClockSetBackNeverGivesANegativeUptime) {
