@@ -47,7 +47,7 @@ void write_document(status_dump_actor* self) {
   auto& st = self->state;
   auto& snapshot = st.request.snapshot;
   snapshot.taken_at = std::chrono::system_clock::now();
-  const std::string text = render_status(snapshot).dump(2) + "\n";
+  const std::string text = status_text(snapshot);
   const std::string error = os::write_file_atomically(st.request.file, text);
   const std::string took = in_milliseconds(std::chrono::steady_clock::now() - st.began);
   const std::string what = "status #" + std::to_string(snapshot.wingmate.sequence) + " ("

@@ -45,7 +45,8 @@ status_settings status_settings_for(const loaded_config& config, const status_lo
   status.version = WINGMATE_VERSION;
   status.config_dir = config.dir.string();
   status.file = where.paths.status_file;
-  status.unusable = where.note;
+  if (status.file.empty())
+    status.unusable = where.note;
   return status;
 }
 

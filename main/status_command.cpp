@@ -85,13 +85,28 @@ bool is_newer(const dump_id& candidate, const dump_id& before) {
   return candidate.sequence > before.sequence;
 }
 
+// Which file a path names right now: every rename puts a new one there.
+std::optional<std::pair<ino_t, long>> file_version(const fs::path& path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) < 0)
+    return std::nullopt;
+  return std::pair{info.st_ino, info.st_mtim.tv_nsec};
+}
+
+// Polls for a newer document; a document is read and parsed only when the
+// file was replaced, since one of a thousand services is most of a megabyte.
 std::optional<document> await_newer(const fs::path& path, const dump_id& before,
                                     std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::optional<std::pair<ino_t, long>> seen;
   for (;;) {
-    auto doc = read_document(path);
-    if (doc && is_newer(id_of(doc), before))
-      return doc;
+    const auto version = file_version(path);
+    if (version && version != seen) {
+      seen = version;
+      auto doc = read_document(path);
+      if (doc && is_newer(id_of(doc), before))
+        return doc;
+    }
     if (std::chrono::steady_clock::now() >= deadline)
       return std::nullopt;
     std::this_thread::sleep_for(k_poll_interval);

@@ -251,4 +251,8 @@ json render_status(const status_snapshot& snapshot) {
   return doc;
 }
 
+std::string status_text(const status_snapshot& snapshot) {
+  return render_status(snapshot).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
 } // namespace wm

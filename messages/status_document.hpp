@@ -20,6 +20,11 @@ inline constexpr int k_status_schema_version = 1;
 
 nlohmann::ordered_json render_status(const status_snapshot& snapshot);
 
+/// The document as the status file holds it: indented, with a final
+/// newline. Bytes that are not UTF-8 (a service named after a file whose
+/// name is Latin-1, say) become U+FFFD rather than making the dump fail.
+std::string status_text(const status_snapshot& snapshot);
+
 /// The parts, for tests and for anyone rendering a single record.
 nlohmann::ordered_json render_service(const service_status& service, system_time now);
 nlohmann::ordered_json render_cron_job(const cron_status& job, system_time now);

@@ -375,6 +375,16 @@ TEST_F(StatusDocument, EveryRecordFollowsTheDocumentedSchema) {
             15u);
 }
 
+TEST_F(StatusDocument, TheFileTextSurvivesNamesThatAreNotUtf8) {
+  auto snap = snapshot();
+  snap.services.push_back(service("caf\xe9", service_state::running)); // Latin-1
+  const std::string text = status_text(snap);
+  EXPECT_EQ(text.back(), '\n');
+  const auto doc = json::parse(text);
+  EXPECT_EQ(doc["services"][0]["name"], "caf\xef\xbf\xbd");
+  EXPECT_EQ(text.substr(0, 24), "{\n  \"schema_version\": 1,");
+}
+
 TEST_F(StatusDocument, AClockSetBackNeverGivesANegativeUptime) {
   auto doc = render_service(running("web", 5, t0() + 2s), t0());
   EXPECT_EQ(doc["uptime"], 0.0);
