@@ -11,6 +11,7 @@
 
 #include "actors/os/atomic_file.hpp"
 #include "main/find_wingmate.hpp"
+#include "harness/process_harness.hpp"
 #include "main/status_location.hpp"
 
 namespace wm {
@@ -18,25 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class temp_tree {
-public:
-  temp_tree() {
-    std::string pattern = (fs::temp_directory_path() / "wm-status-XXXXXX").string();
-    if (::mkdtemp(pattern.data()))
-      root_ = pattern;
-  }
-  ~temp_tree() {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-  temp_tree(const temp_tree&) = delete;
-  temp_tree& operator=(const temp_tree&) = delete;
-  fs::path operator/(const std::string& relative) const { return root_ / relative; }
-  const fs::path& root() const { return root_; }
-
-private:
-  fs::path root_;
-};
+using test::temp_dir;
 
 std::string slurp(const fs::path& path) {
   std::ifstream in(path);
@@ -48,7 +31,7 @@ std::size_t entries(const fs::path& dir) {
 }
 
 TEST(AtomicFile, ReplacesTheFileAndLeavesNothingBehind) {
-  temp_tree tmp;
+  temp_dir tmp;
   const auto file = tmp / "status.json";
   EXPECT_EQ(os::write_file_atomically(file, "first\n"), "");
   struct stat before {};
@@ -61,11 +44,11 @@ TEST(AtomicFile, ReplacesTheFileAndLeavesNothingBehind) {
   // A new file took the old one's name: a reader holding the old one keeps
   // reading the old content, whole.
   EXPECT_NE(before.st_ino, after.st_ino);
-  EXPECT_EQ(entries(tmp.root()), 1u);
+  EXPECT_EQ(entries(tmp.path()), 1u);
 }
 
 TEST(AtomicFile, SaysWhatWentWrong) {
-  temp_tree tmp;
+  temp_dir tmp;
   const std::string error = os::write_file_atomically(tmp / "missing/status.json", "x");
   EXPECT_EQ(error, "cannot create a temporary file in " + (tmp / "missing").string()
                      + ": No such file or directory");
@@ -87,9 +70,9 @@ TEST(StatusLocation, ConfiguredAndFallbackPaths) {
 }
 
 TEST(StatusLocation, ClaimsTheConfiguredPlace) {
-  temp_tree tmp;
+  temp_dir tmp;
   auto configured = configured_status_paths((tmp / "run/wingmate/status.json").c_str());
-  auto fallback = fallback_status_paths(configured, tmp.root().c_str(), ::geteuid());
+  auto fallback = fallback_status_paths(configured, tmp.path().c_str(), ::geteuid());
   auto where = claim_status_location(configured, fallback, 4242);
   EXPECT_FALSE(where.fallback);
   EXPECT_EQ(where.note, "");
@@ -104,10 +87,10 @@ TEST(StatusLocation, ClaimsTheConfiguredPlace) {
 }
 
 TEST(StatusLocation, FallsBackToAPrivateDirectory) {
-  temp_tree tmp;
+  temp_dir tmp;
   std::ofstream(tmp / "not-a-dir") << "x";
   auto configured = configured_status_paths((tmp / "not-a-dir/status.json").c_str());
-  auto fallback = fallback_status_paths(configured, tmp.root().c_str(), ::geteuid());
+  auto fallback = fallback_status_paths(configured, tmp.path().c_str(), ::geteuid());
   auto where = claim_status_location(configured, fallback, 77);
   EXPECT_TRUE(where.fallback);
   EXPECT_EQ(where.paths.status_file, fallback.status_file);
@@ -125,10 +108,10 @@ TEST(StatusLocation, FallsBackToAPrivateDirectory) {
 }
 
 TEST(StatusLocation, RefusesAFallbackOthersMayWrite) {
-  temp_tree tmp;
+  temp_dir tmp;
   std::ofstream(tmp / "not-a-dir") << "x";
   auto configured = configured_status_paths((tmp / "not-a-dir/status.json").c_str());
-  auto fallback = fallback_status_paths(configured, tmp.root().c_str(), ::geteuid());
+  auto fallback = fallback_status_paths(configured, tmp.path().c_str(), ::geteuid());
   fs::create_directory(fallback.status_file.parent_path());
   ::chmod(fallback.status_file.parent_path().c_str(), 0777);
   auto where = claim_status_location(configured, fallback, 77);
@@ -139,7 +122,7 @@ TEST(StatusLocation, RefusesAFallbackOthersMayWrite) {
 }
 
 TEST(StatusLocation, StatusLooksWhereTheFilesAre) {
-  temp_tree tmp;
+  temp_dir tmp;
   auto configured = configured_status_paths((tmp / "a/status.json").c_str());
   auto fallback = configured_status_paths((tmp / "b/status.json").c_str());
   EXPECT_EQ(locate_status_paths(configured, fallback).status_file, configured.status_file);
@@ -152,7 +135,7 @@ TEST(StatusLocation, StatusLooksWhereTheFilesAre) {
 }
 
 TEST(StatusLocation, PidFilesThatHoldNoPid) {
-  temp_tree tmp;
+  temp_dir tmp;
   EXPECT_EQ(read_pid_file(tmp / "none"), 0);
   std::ofstream(tmp / "junk") << "wingmate\n";
   EXPECT_EQ(read_pid_file(tmp / "junk"), 0);
@@ -176,7 +159,7 @@ TEST(FindWingmate, IdentifiesProcesses) {
 }
 
 TEST(FindWingmate, PassesOverAPidFileNamingAnotherProgram) {
-  temp_tree tmp;
+  temp_dir tmp;
   std::ofstream(tmp / "wingmate.pid") << ::getpid() << "\n";
   auto search = find_wingmate(tmp / "wingmate.pid");
   EXPECT_NE(search.pid, ::getpid());
@@ -189,7 +172,7 @@ TEST(FindWingmate, PassesOverAPidFileNamingAnotherProgram) {
 }
 
 TEST(FindWingmate, SaysWhenThereIsNoPidFile) {
-  temp_tree tmp;
+  temp_dir tmp;
   auto search = find_wingmate(tmp / "wingmate.pid");
   ASSERT_FALSE(search.passed_over.empty());
   EXPECT_EQ(search.passed_over[0], "there is no pid file at " + (tmp / "wingmate.pid").string());
