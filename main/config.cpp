@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "main/crontab.hpp"
 #include "main/service_dir.hpp"
 
 namespace wm {
@@ -23,10 +24,15 @@ service_spec main_service(const std::vector<std::string>& command, bool interact
 
 void check_unique_names(loaded_config& config) {
   std::set<std::string> seen;
+  auto check = [&](const std::string& name, const std::string& source) {
+    if (!seen.insert(name).second)
+      config.errors.push_back("the name " + name + " is used twice (again in " + source
+                              + "); rename one of them");
+  };
   for (const auto& spec : config.services)
-    if (!seen.insert(spec.name).second)
-      config.errors.push_back("the name " + spec.name + " is used twice (again in "
-                              + spec.source + "); rename one of them");
+    check(spec.name, spec.source);
+  for (const auto& spec : config.crons)
+    check(spec.name, spec.source);
 }
 
 } // namespace
@@ -51,16 +57,17 @@ loaded_config load_config(const config_request& request) {
       config.errors.push_back(scan.error);
     config.warnings = std::move(scan.warnings);
     config.services = std::move(scan.services);
+    load_crontab(config);
   }
   if (!main_command.empty())
     config.services.push_back(main_service(main_command, request.interactive));
 
   check_unique_names(config);
-  if (config.services.empty() && config.errors.empty())
+  if (config.services.empty() && config.crons.empty() && config.errors.empty())
     config.errors.push_back("config directory " + config.dir.string()
                             + " has nothing to run: put executable files in "
-                            + (config.dir / "service").string()
-                            + "/, or give a command after --");
+                            + (config.dir / "service").string() + "/, cron jobs in "
+                            + (config.dir / "crontab").string() + ", or give a command after --");
   return config;
 }
 
