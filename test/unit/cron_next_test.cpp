@@ -133,6 +133,40 @@ TEST(CronNext, FollowsDaylightSaving) {
             "2026-10-25T02:30:00+02:00\n2026-10-25T02:30:00+01:00\n2026-10-25T03:30:00+01:00\n");
 }
 
+TEST(CronNext, FollowsDaylightSavingInNewYork) {
+  scoped_tz tz("America/New_York");
+  // 2026-03-08: 02:00 EST jumps to 03:00 EDT. A fixed time in the gap runs
+  // once when it ends; a wildcard job skips the missing hour.
+  EXPECT_EQ(run({"30 2 * * *", "2026-03-07T12:00", "2"}).out,
+            "2026-03-08T03:00:00-04:00\n2026-03-09T02:30:00-04:00\n");
+  EXPECT_EQ(run({"30 * * * *", "2026-03-08T00:45", "2"}).out,
+            "2026-03-08T01:30:00-05:00\n2026-03-08T03:30:00-04:00\n");
+  // 2026-11-01: 02:00 EDT falls back to 01:00 EST. A fixed time in the
+  // repeated hour runs once; a wildcard job runs in both passes.
+  EXPECT_EQ(run({"30 1 * * *", "2026-10-31T12:00", "2"}).out,
+            "2026-11-01T01:30:00-04:00\n2026-11-02T01:30:00-05:00\n");
+  EXPECT_EQ(run({"*/20 1 * * *", "2026-11-01T00:59", "6"}).out,
+            "2026-11-01T01:00:00-04:00\n2026-11-01T01:20:00-04:00\n"
+            "2026-11-01T01:40:00-04:00\n2026-11-01T01:00:00-05:00\n"
+            "2026-11-01T01:20:00-05:00\n2026-11-01T01:40:00-05:00\n");
+}
+
+TEST(CronNext, FollowsDaylightSavingInSydney) {
+  scoped_tz tz("Australia/Sydney");
+  // Southern hemisphere: 2026-04-05 03:00 AEDT falls back to 02:00 AEST.
+  EXPECT_EQ(run({"30 2 * * *", "2026-04-04T12:00", "2"}).out,
+            "2026-04-05T02:30:00+11:00\n2026-04-06T02:30:00+10:00\n");
+  EXPECT_EQ(run({"30 * * * *", "2026-04-05T01:45", "3"}).out,
+            "2026-04-05T02:30:00+11:00\n2026-04-05T02:30:00+10:00\n"
+            "2026-04-05T03:30:00+10:00\n");
+  // 2026-10-04 02:00 AEST jumps to 03:00 AEDT.
+  EXPECT_EQ(run({"30 2 * * *", "2026-10-03T12:00", "2"}).out,
+            "2026-10-04T03:00:00+11:00\n2026-10-05T02:30:00+11:00\n");
+  EXPECT_EQ(run({"*/30 * * * *", "2026-10-04T01:15", "3"}).out,
+            "2026-10-04T01:30:00+10:00\n2026-10-04T03:00:00+11:00\n"
+            "2026-10-04T03:30:00+11:00\n");
+}
+
 TEST(CronNext, AmbiguousStartTakesTheFirstPass) {
   scoped_tz tz("Europe/Berlin");
   EXPECT_EQ(run({"* * * * *", "2026-10-25T02:30"}).out, "2026-10-25T02:31:00+02:00\n");
