@@ -27,10 +27,12 @@ cron_job_machine::cron_job_machine(std::string name, std::string schedule_text,
   state_.schedule = std::move(schedule_text);
 }
 
-cron_job_machine::actions cron_job_machine::fail_permanently(std::string reason) {
+cron_job_machine::actions cron_job_machine::fail_permanently(std::string reason,
+                                                           const std::string& where) {
   state_.fatal_reason = std::move(reason);
   state_.next_run.reset();
-  return {log_action{log_level::error, "never runs: " + state_.fatal_reason
+  const std::string in = where.empty() ? "" : " (" + where + ")";
+  return {log_action{log_level::error, "never runs: " + state_.fatal_reason + in
                                          + "; everything else runs on"}};
 }
 

@@ -81,8 +81,8 @@ public:
   cron_job_machine(std::string name, std::string schedule_text, cron_settings settings);
 
   /// The job can never run (a bad schedule, an unknown user): logged once,
-  /// and every due run is ignored.
-  actions fail_permanently(std::string reason);
+  /// naming `where` it was defined, and every due run is ignored.
+  actions fail_permanently(std::string reason, const std::string& where = {});
 
   /// The run for fire time `due` is due now.
   actions due(std::time_t due, wall_instant now, steady_time now_steady);

@@ -28,6 +28,18 @@ void configure_caf(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::wingmate>();
 }
 
+// "2 services", "3 cron jobs", "1 service and 2 cron jobs".
+std::string what_runs(const loaded_config& config) {
+  auto count = [](std::size_t n, const char* thing) {
+    return std::to_string(n) + " " + thing + (n == 1 ? "" : "s");
+  };
+  const std::string services = count(config.services.size(), "service");
+  if (config.crons.empty())
+    return services;
+  const std::string crons = count(config.crons.size(), "cron job");
+  return config.services.empty() ? crons : services + " and " + crons;
+}
+
 int supervise(const loaded_config& config, std::optional<rlimit> original_nofile,
               const log::logger& log) {
   io_bridge io;
@@ -38,8 +50,12 @@ int supervise(const loaded_config& config, std::optional<rlimit> original_nofile
   int code = exit_code::internal_failure;
   {
     auto reaper = spawn_reaper(system, io, original_nofile);
-    auto supervisor =
-      spawn_supervisor(system, supervisor_config{config.services, &io, original_nofile}, reaper);
+    auto supervisor = spawn_supervisor(system,
+                                       supervisor_config{.services = config.services,
+                                                         .io = &io,
+                                                         .original_nofile = original_nofile,
+                                                         .crons = config.crons},
+                                       reaper);
     signal_bridge signals{system, supervisor};
     signals.start();
 
@@ -84,8 +100,8 @@ int run(const run_options& options) {
   if (!pid1 && !become_subreaper())
     log.warning("cannot become a child subreaper; orphans of the services will not be reaped");
 
-  log.info("wingmate {} starting {} service{} from {} as {}", WINGMATE_VERSION,
-           config.services.size(), config.services.size() == 1 ? "" : "s", config.dir.string(),
+  log.info("wingmate {} starting {} from {} as {}", WINGMATE_VERSION, what_runs(config),
+           config.dir.string(),
            pid1 ? "PID 1" : "pid " + std::to_string(::getpid()) + " (subreaper)");
   try {
     return supervise(config, original_nofile, log);

@@ -8,6 +8,7 @@
 //   service --signal(signal_request)--> reaper
 //   reaper --child_exited--> owner of the pid
 //   supervisor --stop / forward--> service --service_report--> supervisor
+//   cron clock --cron_fire--> cron job (the cron messages: cron_messages.hpp)
 
 #include <sys/types.h>
 
@@ -16,6 +17,7 @@
 #include <string>
 
 #include "actors/service_machine.hpp"
+#include "messages/cron_messages.hpp"
 #include "messages/launch.hpp"
 #include "messages/service_report.hpp"
 #include "messages/service_spec.hpp"
@@ -131,4 +133,18 @@ CAF_BEGIN_TYPE_ID_BLOCK(wingmate, caf::first_custom_type_id)
   CAF_ADD_ATOM(wingmate, wm, reaper_atom, "wm_reaper")
   /// anyone -> supervisor: the actor running a service (reply: caf::actor).
   CAF_ADD_ATOM(wingmate, wm, lookup_atom, "wm_lookup")
+
+  // -- cron --
+  CAF_ADD_TYPE_ID(wingmate, (wm::cron_fire))
+  CAF_ADD_TYPE_ID(wingmate, (wm::cron_next_run))
+  CAF_ADD_TYPE_ID(wingmate, (wm::cron_wake))
+  CAF_ADD_TYPE_ID(wingmate, (wm::cron_timer))
+  CAF_ADD_TYPE_ID(wingmate, (wm::cron_job_state))
+  /// I/O thread (or a test that moved its clock) -> cron clock: the wall
+  /// clock was set; compute every next run again.
+  CAF_ADD_ATOM(wingmate, wm, clock_set_atom, "wm_clkset")
+  /// supervisor -> cron clock: this job (name) now runs in this actor.
+  CAF_ADD_ATOM(wingmate, wm, cron_job_atom, "wm_cronjob")
+  /// anyone -> cron job: its state (reply: cron_job_state).
+  CAF_ADD_ATOM(wingmate, wm, cron_state_atom, "wm_cronst")
 CAF_END_TYPE_ID_BLOCK(wingmate)
