@@ -1,7 +1,7 @@
 // The I/O thread's watch on the wall clock (a CLOCK_REALTIME timerfd with
 // TFD_TIMER_CANCEL_ON_SET): it is there and it never holds up the end of
 // the thread. That a real change of the clock reaches the cron clock is
-// shown in cron_test.cpp (Cron.ARealChangeOfTheClockIsNoticed).
+// shown in cron_test.cpp (CronActors.ARealChangeOfTheClockIsNoticed).
 
 #include <gtest/gtest.h>
 

@@ -69,7 +69,7 @@ long long monotonic_ns() {
     .count();
 }
 
-class Cron : public ::testing::Test {
+class CronActors : public ::testing::Test {
 protected:
   void start(std::vector<cron_spec> crons) {
     block_signals();
@@ -161,7 +161,7 @@ protected:
   bool stopped = false;
 };
 
-TEST_F(Cron, AJobRunsAtItsMinuteAndTheClockSchedulesTheNext) {
+TEST_F(CronActors, AJobRunsAtItsMinuteAndTheClockSchedulesTheNext) {
   const std::string stamps = (files / "stamps").string();
   start({job("every-minute", "* * * * *", helper({"stamp-exit", stamps, "0"}))});
   auto [minute, due_ns] = move_to_just_before_a_minute(300ms);
@@ -180,7 +180,7 @@ TEST_F(Cron, AJobRunsAtItsMinuteAndTheClockSchedulesTheNext) {
   EXPECT_TRUE(state.running_pids.empty());
 }
 
-TEST_F(Cron, ALongRunIsSkippedOnceAndStoppedWithWingmate) {
+TEST_F(CronActors, ALongRunIsSkippedOnceAndStoppedWithWingmate) {
   start({job("long", "* * * * *", helper({"sleep"}))});
   move_to_just_before_a_minute(200ms);
   ASSERT_TRUE(wait_until([&] { return state_of("long").running_pids.size() == 1; }, 5s));
@@ -196,7 +196,7 @@ TEST_F(Cron, ALongRunIsSkippedOnceAndStoppedWithWingmate) {
   EXPECT_TRUE(live_children().empty());
 }
 
-TEST_F(Cron, OverlapAllowStartsASecondRun) {
+TEST_F(CronActors, OverlapAllowStartsASecondRun) {
   auto spec = job("parallel", "* * * * *", helper({"sleep"}));
   spec.overlap = overlap_policy::allow;
   start({spec});
@@ -207,7 +207,7 @@ TEST_F(Cron, OverlapAllowStartsASecondRun) {
   EXPECT_EQ(state_of("parallel").skipped_runs, 0u);
 }
 
-TEST_F(Cron, ATimeoutStopsTheRunThenKillsIt) {
+TEST_F(CronActors, ATimeoutStopsTheRunThenKillsIt) {
   auto polite = job("polite", "* * * * *", helper({"sleep"}));
   polite.timeout = 300ms;
   auto stubborn = job("stubborn", "* * * * *", helper({"ignore-term"}));
@@ -227,7 +227,7 @@ TEST_F(Cron, ATimeoutStopsTheRunThenKillsIt) {
   EXPECT_GE(*state_of("stubborn").last_duration, 5000ms);
 }
 
-TEST_F(Cron, RunsMissedWhileTheClockJumpsAreNotReplayed) {
+TEST_F(CronActors, RunsMissedWhileTheClockJumpsAreNotReplayed) {
   start({job("hourly", "0 * * * *", helper({"exit", "0"}))});
   const auto now = clock->now();
   const auto hour = std::chrono::floor<std::chrono::hours>(now) + 1h;
@@ -240,7 +240,7 @@ TEST_F(Cron, RunsMissedWhileTheClockJumpsAreNotReplayed) {
   EXPECT_EQ(state_of("hourly").runs, 0u);
 }
 
-TEST_F(Cron, AFatalJobNeverRunsWhileTheOthersDo) {
+TEST_F(CronActors, AFatalJobNeverRunsWhileTheOthersDo) {
   const std::string stamps = (files / "stamps").string();
   auto broken = job("broken", "* * * * *", helper({"stamp-exit", stamps, "0"}));
   broken.fatal_reason = "unknown user \"nobody-here\"";
@@ -257,7 +257,7 @@ TEST_F(Cron, AFatalJobNeverRunsWhileTheOthersDo) {
   EXPECT_TRUE(test::read_file(stamps).empty());
 }
 
-TEST_F(Cron, AReplacedJobActorTakesOverItsRun) {
+TEST_F(CronActors, AReplacedJobActorTakesOverItsRun) {
   start({job("long", "* * * * *", helper({"sleep"}))});
   move_to_just_before_a_minute(100ms);
   ASSERT_TRUE(wait_until([&] { return state_of("long").running_pids.size() == 1; }, 5s));
@@ -275,7 +275,7 @@ TEST_F(Cron, AReplacedJobActorTakesOverItsRun) {
   EXPECT_LT(stop(), 3s);
 }
 
-TEST_F(Cron, AReplacedCronClockKeepsFiring) {
+TEST_F(CronActors, AReplacedCronClockKeepsFiring) {
   const std::string stamps = (files / "stamps").string();
   start({job("every-minute", "* * * * *", helper({"stamp-exit", stamps, "0"}))});
   auto first = lookup("cron-clock");
@@ -293,7 +293,7 @@ TEST_F(Cron, AReplacedCronClockKeepsFiring) {
 // day is unchanged, but the kernel reports two changes of the clock. It needs
 // CAP_SYS_TIME and touches a clock other programs share, so it runs only when
 // WINGMATE_TEST_STEP_CLOCK=1 asks for it.
-TEST_F(Cron, ARealChangeOfTheClockIsNoticed) {
+TEST_F(CronActors, ARealChangeOfTheClockIsNoticed) {
   if (!std::getenv("WINGMATE_TEST_STEP_CLOCK"))
     GTEST_SKIP() << "set WINGMATE_TEST_STEP_CLOCK=1 to step the machine's clock by 1 ns";
   start({job("every-minute", "* * * * *", helper({"exit", "0"}))});
