@@ -28,14 +28,6 @@ struct cron_clock_state {
 
 using cron_clock_actor = caf::stateful_actor<cron_clock_state>;
 
-wall_instant instant_of(std::time_t seconds) {
-  return wall_instant{std::chrono::seconds{seconds}};
-}
-
-std::time_t seconds_of(wall_instant t) {
-  return std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
 std::int64_t encode(std::optional<std::time_t> t) {
   return t ? static_cast<std::int64_t>(*t) : 0;
 }
@@ -51,7 +43,7 @@ void arm(cron_clock_actor* self) {
   const auto next = st.table.next_wake();
   if (!next)
     return;
-  auto delay = instant_of(*next) - st.clock->now();
+  auto delay = to_wall_instant(*next) - st.clock->now();
   if (delay < wall_instant::duration::zero())
     delay = wall_instant::duration::zero();
   self->delayed_send(self, std::chrono::duration_cast<std::chrono::nanoseconds>(delay),
@@ -64,7 +56,7 @@ void report_missed(const cron_clock_state& st, const cron_timetable::run& run,
     .warning("missed its run due at {}: wingmate noticed it only at {} (the clock was set "
              "forward, the machine was suspended, or wingmate was paused); missed runs are "
              "not replayed, the next run is {}",
-             format_local_iso(run.due), format_local_iso(seconds_of(now)),
+             format_local_iso(run.due), format_local_iso(whole_seconds(now)),
              describe_next(st.table.next_run(run.job)));
 }
 
@@ -88,7 +80,7 @@ void on_wake(cron_clock_actor* self, std::uint64_t generation) {
     return;
   const auto now = st.clock->now();
   const auto next = st.table.next_wake();
-  if (next && now < instant_of(*next)) {
+  if (next && now < to_wall_instant(*next)) {
     // Woken early: the wall clock went back without a word. Sleep on.
     arm(self);
     return;
@@ -102,7 +94,7 @@ void on_clock_set(cron_clock_actor* self) {
   const auto now = st.clock->now();
   st.log.info("the wall clock was set and now reads {}; computing again when each of the {} "
               "cron job(s) runs next",
-              format_local_iso(seconds_of(now)), st.jobs.size());
+              format_local_iso(whole_seconds(now)), st.jobs.size());
   dispatch(self, st.table.clock_changed(now), now);
   arm(self);
 }

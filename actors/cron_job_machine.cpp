@@ -168,7 +168,7 @@ cron_job_machine::actions cron_job_machine::adopt(pid_t pid, steady_time now_ste
 
 void cron_job_machine::set_next_run(std::optional<std::time_t> next) {
   if (next && state_.fatal_reason.empty())
-    state_.next_run = wall_instant{std::chrono::seconds{*next}};
+    state_.next_run = to_wall_instant(*next);
   else
     state_.next_run.reset();
 }

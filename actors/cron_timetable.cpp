@@ -4,18 +4,6 @@
 
 namespace wm {
 
-namespace {
-
-std::time_t whole_seconds(wall_instant t) {
-  return std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
-wall_instant instant_of(std::time_t seconds) {
-  return wall_instant{std::chrono::seconds{seconds}};
-}
-
-} // namespace
-
 std::size_t cron_timetable::add(schedule when) {
   jobs_.push_back(entry{std::move(when), std::nullopt, std::nullopt});
   return jobs_.size() - 1;
@@ -77,11 +65,11 @@ std::optional<std::time_t> cron_timetable::next_after_reference(const entry& e,
 void cron_timetable::take_due(wall_instant now, outcome& out) {
   const std::time_t now_s = whole_seconds(now);
   const auto on_time = [now](std::time_t due) {
-    return instant_of(due) <= now && now - instant_of(due) < k_cron_late_limit;
+    return to_wall_instant(due) <= now && now - to_wall_instant(due) < k_cron_late_limit;
   };
   for (std::size_t i = 0; i < jobs_.size(); ++i) {
     auto& e = jobs_[i];
-    if (!e.next || instant_of(*e.next) > now)
+    if (!e.next || to_wall_instant(*e.next) > now)
       continue;
     std::optional<std::time_t> to_fire;
     if (on_time(*e.next)) {

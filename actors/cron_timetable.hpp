@@ -33,6 +33,16 @@ namespace wm {
 
 using wall_instant = std::chrono::system_clock::time_point;
 
+/// The instant `seconds` after the epoch.
+inline wall_instant to_wall_instant(std::time_t seconds) {
+  return wall_instant{std::chrono::seconds{seconds}};
+}
+
+/// The whole seconds since the epoch at `t`, rounded down.
+inline std::time_t whole_seconds(wall_instant t) {
+  return std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count();
+}
+
 /// How late a run may still start.
 inline constexpr std::chrono::seconds k_cron_late_limit{60};
 

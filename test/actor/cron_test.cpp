@@ -140,7 +140,8 @@ protected:
   // cron clock. Whether the cron clock computed its first runs before or
   // after the move, the next run is that minute. Returns the minute and the
   // monotonic time, in ns, at which it comes.
-  std::pair<wall_instant, long long> move_to_just_before_a_minute(std::chrono::milliseconds before) {
+  std::pair<wall_instant, long long> move_to_just_before_a_minute(
+    std::chrono::milliseconds before) {
     const auto now = clock->now();
     const auto minute = std::chrono::floor<std::chrono::minutes>(now) + 1min;
     const long long due_ns = monotonic_ns() + std::chrono::nanoseconds(before).count();
