@@ -33,7 +33,8 @@ cron_job_machine::actions cron_job_machine::fail_permanently(std::string reason,
   state_.next_run.reset();
   const std::string in = where.empty() ? "" : " (" + where + ")";
   return {log_action{log_level::error, "never runs: " + state_.fatal_reason + in
-                                         + "; everything else runs on"}};
+                                         + "; everything else runs on (fix the entry and "
+                                           "restart wingmate)"}};
 }
 
 cron_job_machine::actions cron_job_machine::due(std::time_t due, wall_instant now,

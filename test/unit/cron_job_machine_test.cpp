@@ -197,7 +197,8 @@ TEST_F(CronJobMachine, AFatalJobNeverRuns) {
   auto m = make();
   m.set_next_run(t0 + 300);
   auto out = m.fail_permanently("unknown user \"nobody2\"");
-  EXPECT_EQ(logged(out), "never runs: unknown user \"nobody2\"; everything else runs on\n");
+  EXPECT_EQ(logged(out), "never runs: unknown user \"nobody2\"; everything else runs on (fix "
+                         "the entry and restart wingmate)\n");
   EXPECT_EQ(all_of<log_action>(out)[0].level, log_level::error);
   EXPECT_TRUE(m.due(t0 + 300, wall(300), steady(300)).empty());
   EXPECT_EQ(m.state().fatal_reason, "unknown user \"nobody2\"");
