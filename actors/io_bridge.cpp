@@ -2,6 +2,7 @@
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,6 +14,10 @@ namespace wm {
 namespace {
 
 constexpr std::size_t k_read_size = 64 * 1024;
+
+// The clock watch is a timer that should never expire: only a change of
+// the clock wakes it. Should the clock reach it, it is armed again.
+constexpr time_t k_clock_watch_horizon = 365 * 24 * 3600;
 
 // Reads one child's stdout or stderr and writes it out line by line.
 class pipe_reader final : public io_bridge::source {
@@ -94,6 +99,14 @@ io_bridge::io_bridge()
   ev.events = EPOLLIN;
   ev.data.fd = wakeup_.get();
   ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, wakeup_.get(), &ev);
+
+  clock_watch_ = unique_fd(::timerfd_create(CLOCK_REALTIME, TFD_NONBLOCK | TFD_CLOEXEC));
+  if (clock_watch_ && arm_clock_watch()) {
+    ev.data.fd = clock_watch_.get();
+    ::epoll_ctl(epoll_.get(), EPOLL_CTL_ADD, clock_watch_.get(), &ev);
+  } else {
+    clock_watch_ = unique_fd();
+  }
 }
 
 io_bridge::~io_bridge() {
@@ -108,6 +121,36 @@ void io_bridge::start() {
 void io_bridge::watch_output(unique_fd fd, std::string name, log::stream which) {
   int raw = fd.get();
   add(raw, std::make_unique<pipe_reader>(std::move(fd), std::move(name), which));
+}
+
+bool io_bridge::watch_clock_changes(std::function<void()> listener) {
+  std::lock_guard guard{mutex_};
+  clock_listener_ = std::move(listener);
+  return static_cast<bool>(clock_watch_);
+}
+
+bool io_bridge::arm_clock_watch() {
+  itimerspec when{};
+  when.it_value.tv_sec = ::time(nullptr) + k_clock_watch_horizon;
+  return ::timerfd_settime(clock_watch_.get(), TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET,
+                           &when, nullptr) == 0;
+}
+
+void io_bridge::on_clock_watch_ready() {
+  std::uint64_t expirations = 0;
+  ssize_t n = ::read(clock_watch_.get(), &expirations, sizeof expirations);
+  if (n < 0 && errno != ECANCELED)
+    return; // EAGAIN: nothing happened after all
+  arm_clock_watch();
+  if (n >= 0)
+    return; // the far-away expiry was reached: no change of the clock
+  std::function<void()> listener;
+  {
+    std::lock_guard guard{mutex_};
+    listener = clock_listener_;
+  }
+  if (listener)
+    listener();
 }
 
 void io_bridge::add(int fd, std::unique_ptr<source> handler) {
@@ -168,6 +211,10 @@ void io_bridge::run() {
       if (fd == wakeup_.get()) {
         std::uint64_t count;
         [[maybe_unused]] auto r = ::read(wakeup_.get(), &count, sizeof count);
+        continue;
+      }
+      if (clock_watch_ && fd == clock_watch_.get()) {
+        on_clock_watch_ready();
         continue;
       }
       auto it = sources_.find(fd);

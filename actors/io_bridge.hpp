@@ -9,8 +9,15 @@
 // pieces rather than lost. Exits are not seen here (the reaper sees them), so
 // a pipe held open by a background grandchild or flooded by its writer never
 // delays a restart.
+//
+// It also tells the cron clock when the wall clock is set. CAF's timers run
+// on the monotonic clock, which a change of the time of day (clock_settime,
+// a time daemon stepping the clock, a resume from suspend) does not move: a
+// CLOCK_REALTIME timerfd armed with TFD_TIMER_CANCEL_ON_SET reads ECANCELED
+// after each such change, and the loop passes that on.
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,6 +45,11 @@ public:
   /// Reads `fd` until it closes, writing its lines as `name`'s. Thread-safe.
   void watch_output(unique_fd fd, std::string name, log::stream which);
 
+  /// Calls `listener` on the I/O thread each time the wall clock is set. A
+  /// later call replaces the listener. Returns false when the kernel cannot
+  /// report clock changes (then the listener is never called). Thread-safe.
+  bool watch_clock_changes(std::function<void()> listener);
+
   /// Keeps reading until every pipe has closed or `grace` has passed, then
   /// ends the thread. Called once, when wingmate is about to exit.
   void finish(std::chrono::milliseconds grace);
@@ -59,13 +71,17 @@ private:
   void add(int fd, std::unique_ptr<source> handler);
   void run();
   void take_pending();
+  bool arm_clock_watch();
+  void on_clock_watch_ready();
 
   unique_fd epoll_;
   unique_fd wakeup_;
+  unique_fd clock_watch_; // empty when the kernel cannot watch the clock
   std::thread thread_;
   std::mutex mutex_;
   std::vector<pending_source> pending_;
   bool finishing_ = false; // guarded by mutex_
+  std::function<void()> clock_listener_; // guarded by mutex_
   std::chrono::steady_clock::time_point deadline_;
   std::unordered_map<int, std::unique_ptr<source>> sources_; // loop thread only
 };

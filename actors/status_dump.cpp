@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/cron_status_of.hpp"
 #include "actors/guards.hpp"
 #include "actors/logging.hpp"
 #include "actors/os/atomic_file.hpp"
@@ -113,18 +114,27 @@ void ask_reaper(status_dump_actor* self) {
       });
 }
 
-void ask_cron_clock(status_dump_actor* self) {
+void ask_cron_job(status_dump_actor* self, std::size_t index) {
   auto& st = self->state;
+  const auto& actor = st.request.cron_actors[index];
+  if (!actor) {
+    st.request.snapshot.errors.push_back("cron job " + st.request.snapshot.cron_jobs[index].name
+                                         + ": no actor runs it right now");
+    return;
+  }
   ++st.awaited;
-  self->request(st.request.cron_clock, st.request.deadline, status_atom_v)
+  self->request(actor, st.request.deadline, cron_state_atom_v)
     .then(
-      [self](std::vector<cron_status>& jobs) {
-        self->state.request.snapshot.cron_jobs = std::move(jobs);
+      [self, index](const cron_job_state& state) {
+        auto& s = self->state;
+        auto& job = s.request.snapshot.cron_jobs[index];
+        job = with_cron_state(std::move(job), state, s.request.snapshot.wingmate.stopping);
         answered(self);
       },
-      [self](const caf::error& err) {
+      [self, index](const caf::error& err) {
         auto& s = self->state;
-        s.request.snapshot.errors.push_back("cron jobs unknown: the cron clock gave "
+        s.request.snapshot.errors.push_back("cron job " + s.request.snapshot.cron_jobs[index].name
+                                            + " unknown: "
                                             + why_no_answer(err, s.request.deadline));
         answered(self);
       });
@@ -138,8 +148,8 @@ caf::behavior status_dump_behavior(status_dump_actor* self, status_dump_request 
   // The reaper is asked first and always, so at least one answer is awaited
   // and the document is written from an answer's handler.
   ask_reaper(self);
-  if (st.request.cron_clock)
-    ask_cron_clock(self);
+  for (std::size_t i = 0; i < st.request.snapshot.cron_jobs.size(); ++i)
+    ask_cron_job(self, i);
   for (std::size_t i = 0; i < st.request.snapshot.services.size(); ++i)
     ask_service(self, i);
   // No handlers of its own: it lives for the answers it awaits.

@@ -1,7 +1,7 @@
 #pragma once
 // One status dump (SIGUSR1): a short-lived actor on its own thread that asks
-// every service actor, the reaper and the cron clock for their state at
-// once, waits for the answers up to a deadline (an actor that does not
+// every service actor, every cron job actor and the reaper for their state
+// at once, waits for the answers up to a deadline (an actor that does not
 // answer in time is marked as such, so one slow actor cannot hold the dump
 // back), renders the document, replaces the status file atomically, logs one
 // line naming the file, and ends. Its end is the supervisor's signal that
@@ -28,9 +28,10 @@ struct status_dump_request {
   status_snapshot snapshot;
   /// The actor of snapshot.services[i]; null when none runs it right now.
   std::vector<caf::actor> service_actors;
+  /// The actor of snapshot.cron_jobs[i] (answers cron_state_atom); null
+  /// when none runs it right now.
+  std::vector<caf::actor> cron_actors;
   caf::actor reaper;
-  /// Answers status_atom with every cron job's state; null: no cron.
-  caf::actor cron_clock;
   std::filesystem::path file;
   /// How long each answer may take.
   std::chrono::milliseconds deadline{1000};

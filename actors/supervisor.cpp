@@ -8,9 +8,14 @@
 #include <map>
 #include <set>
 
+#include "actors/cron_clock.hpp"
+#include "actors/cron_status_of.hpp"
+#include "actors/cron_job.hpp"
+#include "actors/cron_job_machine.hpp"
 #include "actors/guards.hpp"
 #include "actors/io_bridge.hpp"
 #include "actors/logging.hpp"
+#include "actors/os/wall_clock.hpp"
 #include "actors/reaper.hpp"
 #include "actors/service.hpp"
 #include "actors/service_status_of.hpp"
@@ -38,6 +43,9 @@ struct supervisor_state {
   caf::actor reaper;
   std::map<std::string, caf::actor> services;
   std::map<caf::actor_addr, std::string> names;
+  std::map<std::string, caf::actor> crons;
+  std::map<caf::actor_addr, std::string> cron_names;
+  caf::actor cron_clock; // null when no job has a schedule to follow
   std::set<std::string> awaiting_stop;
   phase current = phase::running;
   int exit_code = exit_code::requested_stop;
@@ -48,9 +56,6 @@ struct supervisor_state {
   caf::actor dump;
   bool dump_again = false;
   std::uint64_t dump_sequence = 0;
-  /// Answers status_atom with every cron job's state; null until cron runs
-  /// under this supervisor.
-  caf::actor cron_clock;
   log::logger log{"supervisor"};
 
   static inline const char* name = "supervisor";
@@ -65,6 +70,29 @@ void start_service(supervisor_actor* self, const service_spec& spec, service_sta
   st.names[actor.address()] = spec.name;
 }
 
+void start_cron_job(supervisor_actor* self, const cron_spec& spec, service_start how) {
+  auto& st = self->state;
+  auto actor = spawn_cron_job(self, spec, st.reaper, st.config.clock, how);
+  st.crons[spec.name] = actor;
+  st.cron_names[actor.address()] = spec.name;
+}
+
+// The clock fires every job that can run; a fatal one has its actor (for
+// its log line and its status) but nothing to follow.
+void start_cron_clock(supervisor_actor* self) {
+  auto& st = self->state;
+  std::vector<cron_clock_job> jobs;
+  for (const auto& spec : st.config.crons)
+    if (spec.when && spec.fatal_reason.empty())
+      jobs.push_back({spec.name, *spec.when, st.crons[spec.name]});
+  if (!jobs.empty())
+    st.cron_clock = spawn_cron_clock(self, std::move(jobs), st.config.clock, st.config.io);
+}
+
+std::string count_of(std::size_t n, const char* thing) {
+  return std::to_string(n) + " " + thing + (n == 1 ? "" : "s");
+}
+
 void finish(supervisor_actor* self) {
   auto& st = self->state;
   if (st.current == phase::done)
@@ -73,6 +101,10 @@ void finish(supervisor_actor* self) {
   st.log.info("all processes have ended; exiting with code {}", st.exit_code);
   for (auto& [name, actor] : st.services)
     self->send_exit(actor, caf::exit_reason::user_shutdown);
+  for (auto& [name, actor] : st.crons)
+    self->send_exit(actor, caf::exit_reason::user_shutdown);
+  if (st.cron_clock)
+    self->send_exit(st.cron_clock, caf::exit_reason::user_shutdown);
   self->send_exit(st.reaper, caf::exit_reason::user_shutdown);
   if (st.dump)
     self->send_exit(st.dump, caf::exit_reason::user_shutdown);
@@ -114,6 +146,8 @@ millis longest_stop_timeout(const supervisor_state& st) {
   millis longest{0};
   for (const auto& spec : st.config.services)
     longest = std::max(longest, spec.stop_timeout);
+  if (!st.config.crons.empty())
+    longest = std::max(longest, k_cron_kill_grace);
   return longest;
 }
 
@@ -125,11 +159,19 @@ void begin_stop(supervisor_actor* self, int code, const std::string& reason) {
   }
   st.current = phase::stopping_services;
   st.exit_code = code;
-  st.log.info("{}; stopping {} service{}", reason, st.services.size(),
-              st.services.size() == 1 ? "" : "s");
-  for (auto& [name, actor] : st.services) {
-    st.awaiting_stop.insert(name);
-    self->send(actor, stop_atom_v);
+  std::string what = count_of(st.services.size(), "service");
+  if (!st.crons.empty())
+    what = st.services.empty() ? count_of(st.crons.size(), "cron job")
+                               : what + " and " + count_of(st.crons.size(), "cron job");
+  st.log.info("{}; stopping {}", reason, what);
+  // Crons stop firing first, so no run starts from here on.
+  if (st.cron_clock)
+    self->send_exit(st.cron_clock, caf::exit_reason::user_shutdown);
+  for (auto* actors : {&st.services, &st.crons}) {
+    for (auto& [name, actor] : *actors) {
+      st.awaiting_stop.insert(name);
+      self->send(actor, stop_atom_v);
+    }
   }
   if (st.awaiting_stop.empty()) {
     sweep(self);
@@ -188,8 +230,12 @@ void start_dump(supervisor_actor* self) {
     auto it = st.services.find(spec.name);
     request.service_actors.push_back(it == st.services.end() ? caf::actor{} : it->second);
   }
+  for (const auto& spec : st.config.crons) {
+    request.snapshot.cron_jobs.push_back(cron_status_from_spec(spec));
+    auto it = st.crons.find(spec.name);
+    request.cron_actors.push_back(it == st.crons.end() ? caf::actor{} : it->second);
+  }
   request.reaper = st.reaper;
-  request.cron_clock = st.cron_clock;
   request.file = st.config.status.file;
   request.deadline = st.config.status.answer_deadline;
   st.dump = spawn_status_dump(self, std::move(request));
@@ -269,8 +315,52 @@ void replace_reaper(supervisor_actor* self) {
   st.log.error("the reaper ended unexpectedly; starting a new one");
   st.reaper = spawn_reaper(self->system(), *st.config.io, st.config.original_nofile);
   self->monitor(st.reaper);
-  for (auto& [name, actor] : st.services)
-    self->send(actor, reaper_atom_v, st.reaper);
+  for (auto* actors : {&st.services, &st.crons})
+    for (auto& [name, actor] : *actors)
+      self->send(actor, reaper_atom_v, st.reaper);
+}
+
+const cron_spec* find_cron_spec(const supervisor_state& st, const std::string& name) {
+  for (const auto& spec : st.config.crons)
+    if (spec.name == name)
+      return &spec;
+  return nullptr;
+}
+
+void replace_cron_clock(supervisor_actor* self, const caf::error& reason) {
+  auto& st = self->state;
+  st.log.error("the cron clock ended unexpectedly ({}); starting a new one, which computes "
+               "every next run from now",
+               caf::to_string(reason));
+  st.cron_clock = nullptr;
+  start_cron_clock(self);
+}
+
+// Returns false when `source` is not a cron actor.
+bool on_cron_down(supervisor_actor* self, const caf::down_msg& msg) {
+  auto& st = self->state;
+  if (st.cron_clock && msg.source == st.cron_clock.address()) {
+    if (st.current == phase::running)
+      replace_cron_clock(self, msg.reason);
+    return true;
+  }
+  auto it = st.cron_names.find(msg.source);
+  if (it == st.cron_names.end())
+    return false;
+  const std::string name = it->second;
+  st.cron_names.erase(it);
+  const cron_spec* spec = find_cron_spec(st, name);
+  if (!spec)
+    return true;
+  st.log.error("the actor running cron job {} ended unexpectedly ({}); starting a new one that "
+               "takes over its running process, if any",
+               name, caf::to_string(msg.reason));
+  start_cron_job(self, *spec, service_start::replacement);
+  if (st.cron_clock)
+    self->send(st.cron_clock, cron_job_atom_v, name, st.crons[name]);
+  if (st.current == phase::stopping_services && st.awaiting_stop.contains(name))
+    self->send(st.crons[name], stop_atom_v);
+  return true;
 }
 
 void on_down(supervisor_actor* self, const caf::down_msg& msg) {
@@ -285,6 +375,8 @@ void on_down(supervisor_actor* self, const caf::down_msg& msg) {
     on_dump_over(self);
     return;
   }
+  if (on_cron_down(self, msg))
+    return;
   auto it = st.names.find(msg.source);
   if (it == st.names.end())
     return;
@@ -308,10 +400,15 @@ caf::behavior supervisor_behavior(supervisor_actor* self, supervisor_config conf
   self->set_down_handler(
     [self](caf::scheduled_actor*, caf::down_msg& msg) { on_down(self, msg); });
   st.config = std::move(config);
+  if (!st.config.clock)
+    st.config.clock = os::system_wall_clock();
   st.reaper = std::move(reaper);
   self->monitor(st.reaper);
   for (const auto& spec : st.config.services)
     start_service(self, spec, service_start::fresh);
+  for (const auto& spec : st.config.crons)
+    start_cron_job(self, spec, service_start::fresh);
+  start_cron_clock(self);
 
   return {
     [self](run_atom) -> caf::result<int> {
@@ -328,8 +425,12 @@ caf::behavior supervisor_behavior(supervisor_actor* self, supervisor_config conf
       auto& services = self->state.services;
       if (auto it = services.find(name); it != services.end())
         return it->second;
+      if (auto it = self->state.crons.find(name); it != self->state.crons.end())
+        return it->second;
       if (name == "reaper")
         return self->state.reaper;
+      if (name == "cron-clock" && self->state.cron_clock)
+        return self->state.cron_clock;
       return caf::make_error(caf::sec::invalid_argument, name);
     },
     [self](const service_report& report) { on_report(self, report); },

@@ -1,18 +1,22 @@
 #pragma once
-// The supervisor: starts a service actor per configured service, turns
-// signals into decisions (stop, pass on, ignore), runs the stop sequence,
-// replaces actors that die, and decides wingmate's exit code.
+// The supervisor: starts a service actor per configured service, a cron job
+// actor per cron job and the cron clock that fires them, turns signals into
+// decisions (stop, pass on, ignore), runs the stop sequence, replaces actors
+// that die, and decides wingmate's exit code.
 //
 // Stop sequence (SIGTERM, SIGINT, SIGQUIT, the main service's exit, or a
-// fatal service with on_fatal: shutdown): every service is asked to stop at
-// once (its stop signal to its process group, SIGKILL after its
-// stop_timeout); when all have stopped, every process still left gets
-// SIGTERM, and SIGKILL 2 s later; wingmate ends as soon as no child is left.
+// fatal service with on_fatal: shutdown): the cron clock ends, so no new
+// run starts; every service and every cron job is asked to stop at once
+// (the stop signal to each process group, SIGKILL after the stop_timeout,
+// 5 s for a cron run); when all have stopped, every process still left
+// gets SIGTERM, and SIGKILL 2 s later; wingmate ends as soon as no child is
+// left.
 //
 // Messages: run_atom (from main; the reply is the exit code, sent at the
 // very end); os_signal (from the signal bridge); service_report (from the
-// services); lookup_atom + name (the actor running that service, or the
-// reaper for "reaper").
+// services and cron jobs); lookup_atom + name (the actor running that
+// service or cron job, the reaper for "reaper", the cron clock for
+// "cron-clock").
 //
 // Status (SIGUSR1): one dump at a time (actors/status_dump.hpp). A SIGUSR1
 // that arrives while one is in progress is folded into a single further
@@ -24,17 +28,19 @@
 #include <caf/fwd.hpp>
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "messages/cron_spec.hpp"
 #include "messages/service_spec.hpp"
 
 namespace wm {
 
 class io_bridge;
 
-/// What the status dumps need to know (see docs-status.md).
+/// What the status dumps need to know (see the README, "Status").
 struct status_settings {
   std::string version;
   std::string config_dir;
@@ -46,11 +52,18 @@ struct status_settings {
   std::chrono::milliseconds answer_deadline{1000};
 };
 
+namespace os {
+class wall_clock;
+}
+
 struct supervisor_config {
   std::vector<service_spec> services;
   io_bridge* io = nullptr;
   std::optional<rlimit> original_nofile;
-  status_settings status;
+  std::vector<cron_spec> crons{};
+  /// The time of day cron goes by; null: the machine's clock. Tests move it.
+  std::shared_ptr<const os::wall_clock> clock{};
+  status_settings status{};
 };
 
 /// Spawns the supervisor over an already running reaper.

@@ -6,6 +6,7 @@
 #include "main/config_json.hpp"
 #include "main/config_schema.hpp"
 #include "main/config_yaml.hpp"
+#include "main/crontab.hpp"
 #include "main/service_dir.hpp"
 
 namespace wm {
@@ -119,18 +120,20 @@ loaded_config load_config(const config_request& request, const account_database&
   if (dir_exists) {
     load_service_dir(config);
     load_structured_files(config);
+    load_crontab(config);
   }
   if (!main_command.empty())
     config.services.push_back(main_service(main_command, request.interactive));
 
   check_unique_names(config);
   check_single_main(config);
-  if (config.services.empty() && config.errors.empty())
+  if (config.services.empty() && config.crons.empty() && config.errors.empty())
     config.errors.push_back("config directory " + config.dir.string()
                             + " has nothing to run: put executable files in "
                             + (config.dir / "service").string()
-                            + "/, services in wingmate.yaml or wingmate.json, or give a "
-                              "command after --");
+                            + "/, services or cron jobs in wingmate.yaml or wingmate.json, "
+                              "cron jobs in " + (config.dir / "crontab").string()
+                            + ", or give a command after --");
   resolve_identities(config, accounts);
   return config;
 }

@@ -50,6 +50,18 @@ status_settings status_settings_for(const loaded_config& config, const status_lo
   return status;
 }
 
+// "2 services", "3 cron jobs", "1 service and 2 cron jobs".
+std::string what_runs(const loaded_config& config) {
+  auto count = [](std::size_t n, const char* thing) {
+    return std::to_string(n) + " " + thing + (n == 1 ? "" : "s");
+  };
+  const std::string services = count(config.services.size(), "service");
+  if (config.crons.empty())
+    return services;
+  const std::string crons = count(config.crons.size(), "cron job");
+  return config.services.empty() ? crons : services + " and " + crons;
+}
+
 int supervise(const loaded_config& config, std::optional<rlimit> original_nofile,
               status_settings status, const log::logger& log) {
   io_bridge io;
@@ -60,8 +72,13 @@ int supervise(const loaded_config& config, std::optional<rlimit> original_nofile
   int code = exit_code::internal_failure;
   {
     auto reaper = spawn_reaper(system, io, original_nofile);
-    auto supervisor = spawn_supervisor(
-      system, supervisor_config{config.services, &io, original_nofile, std::move(status)}, reaper);
+    auto supervisor = spawn_supervisor(system,
+                                       supervisor_config{.services = config.services,
+                                                         .io = &io,
+                                                         .original_nofile = original_nofile,
+                                                         .crons = config.crons,
+                                                         .status = std::move(status)},
+                                       reaper);
     signal_bridge signals{system, supervisor};
     signals.start();
 
@@ -108,8 +125,8 @@ int run(const run_options& options) {
   if (!pid1 && !become_subreaper())
     log.warning("cannot become a child subreaper; orphans of the services will not be reaped");
 
-  log.info("wingmate {} starting {} service{} from {} as {}", WINGMATE_VERSION,
-           config.services.size(), config.services.size() == 1 ? "" : "s", config.dir.string(),
+  log.info("wingmate {} starting {} from {} as {}", WINGMATE_VERSION, what_runs(config),
+           config.dir.string(),
            pid1 ? "PID 1" : "pid " + std::to_string(::getpid()) + " (subreaper)");
   const auto status_files = claim_status_files(log);
   int code = exit_code::internal_failure;

@@ -27,6 +27,10 @@ struct cron_run_record {
   system_time started_at;
   std::optional<system_time> ended_at;
   std::optional<exit_status> result;
+  /// It was stopped because it outlived its timeout.
+  bool timed_out = false;
+  /// Set when the program could not be started: what failed.
+  std::string start_error;
 };
 
 struct cron_status {

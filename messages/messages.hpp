@@ -8,8 +8,9 @@
 //   service --signal(signal_request)--> reaper
 //   reaper --child_exited--> owner of the pid
 //   supervisor --stop / forward--> service --service_report--> supervisor
-//   status dump --status--> service (service_status), reaper (orphan count),
-//                           cron clock (std::vector<cron_status>)
+//   cron clock --cron_fire--> cron job (the cron messages: cron_messages.hpp)
+//   status dump --status--> service (service_status), reaper (orphan count)
+//               --cron_state--> cron job (cron_job_state)
 
 #include <sys/types.h>
 
@@ -19,7 +20,7 @@
 #include <vector>
 
 #include "actors/service_machine.hpp"
-#include "messages/cron_status.hpp"
+#include "messages/cron_messages.hpp"
 #include "messages/launch.hpp"
 #include "messages/service_report.hpp"
 #include "messages/service_spec.hpp"
@@ -101,7 +102,6 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(wm::launch_spec)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(wm::launch_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(wm::service_spec)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(wm::service_status)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<wm::cron_status>)
 
 // Atom texts are unique to wingmate so that they never match CAF's own.
 CAF_BEGIN_TYPE_ID_BLOCK(wingmate, caf::first_custom_type_id)
@@ -139,11 +139,23 @@ CAF_BEGIN_TYPE_ID_BLOCK(wingmate, caf::first_custom_type_id)
   /// anyone -> supervisor: the actor running a service (reply: caf::actor).
   CAF_ADD_ATOM(wingmate, wm, lookup_atom, "wm_lookup")
 
+  // -- cron --
+  CAF_ADD_TYPE_ID(wingmate, (wm::cron_fire))
+  CAF_ADD_TYPE_ID(wingmate, (wm::cron_next_run))
+  CAF_ADD_TYPE_ID(wingmate, (wm::cron_wake))
+  CAF_ADD_TYPE_ID(wingmate, (wm::cron_timer))
+  CAF_ADD_TYPE_ID(wingmate, (wm::cron_job_state))
+  /// I/O thread (or a test that moved its clock) -> cron clock: the wall
+  /// clock was set; compute every next run again.
+  CAF_ADD_ATOM(wingmate, wm, clock_set_atom, "wm_clkset")
+  /// supervisor -> cron clock: this job (name) now runs in this actor.
+  CAF_ADD_ATOM(wingmate, wm, cron_job_atom, "wm_cronjob")
+  /// anyone -> cron job: its state (reply: cron_job_state).
+  CAF_ADD_ATOM(wingmate, wm, cron_state_atom, "wm_cronst")
+
   // -- status --
   CAF_ADD_TYPE_ID(wingmate, (wm::service_status))
-  CAF_ADD_TYPE_ID(wingmate, (std::vector<wm::cron_status>))
   /// status dump -> service: your state (reply: service_status);
-  /// -> reaper: orphans reaped so far (reply: std::uint64_t);
-  /// -> cron clock: every job's state (reply: std::vector<cron_status>).
+  /// -> reaper: orphans reaped so far (reply: std::uint64_t).
   CAF_ADD_ATOM(wingmate, wm, status_atom, "wm_status")
 CAF_END_TYPE_ID_BLOCK(wingmate)

@@ -127,6 +127,8 @@ json render_last_run(const std::optional<cron_run_record>& run, time_writer& tim
   out["signal"] = nullptr;
   if (run->result)
     put_result(out, *run->result);
+  out["timed_out"] = run->timed_out;
+  out["error"] = text_or_null(run->start_error);
   return out;
 }
 

@@ -78,14 +78,26 @@ caf::behavior fake_reaper(caf::event_based_actor*) {
   return {[](status_atom) { return std::uint64_t{5}; }};
 }
 
-caf::behavior fake_cron_clock(caf::event_based_actor*) {
-  return {[](status_atom) {
-    cron_status job;
-    job.name = "crontab:1";
-    job.schedule = "@hourly";
-    job.runs = 3;
-    return std::vector<cron_status>{job};
+caf::behavior fake_cron_job(caf::event_based_actor*) {
+  return {[](cron_state_atom) {
+    cron_job_state state;
+    state.name = "crontab:1";
+    state.schedule = "@hourly";
+    state.runs = 3;
+    return state;
   }};
+}
+
+// A cron job actor that takes the question and never answers.
+caf::behavior silent_cron_job(caf::event_based_actor* self) {
+  return {[self](cron_state_atom) { return self->make_response_promise<cron_job_state>(); }};
+}
+
+cron_status cron_base(const std::string& name) {
+  cron_status base;
+  base.name = name;
+  base.schedule = "@hourly";
+  return base;
 }
 
 class StatusDump : public ::testing::Test {
@@ -138,7 +150,8 @@ TEST_F(StatusDump, MarksWhatDoesNotAnswerInTime) {
     self->wait_for(dead);
   }
   auto request = request_for({{"fast", fast}, {"slow", slow}, {"dead", dead}, {"none", {}}});
-  request.cron_clock = system->spawn(fake_cron_clock);
+  request.snapshot.cron_jobs.push_back(cron_base("crontab:1"));
+  request.cron_actors.push_back(system->spawn(fake_cron_job));
 
   const auto took = run(std::move(request));
   EXPECT_GE(took, 200ms);
@@ -170,14 +183,17 @@ TEST_F(StatusDump, MarksWhatDoesNotAnswerInTime) {
     caf::anon_send_exit(actor, caf::exit_reason::user_shutdown);
 }
 
-TEST_F(StatusDump, ASilentCronClockIsNamedInErrors) {
+TEST_F(StatusDump, ASilentCronJobIsNamedInErrors) {
   auto request = request_for({});
-  request.cron_clock = system->spawn(late_answerer, caf::timespan{500ms});
+  request.snapshot.cron_jobs.push_back(cron_base("backup"));
+  request.cron_actors.push_back(system->spawn(silent_cron_job));
   run(std::move(request));
   const json doc = read_json(dir / "status.json");
-  EXPECT_EQ(doc["cron"], json::array());
+  // The job still shows, with what its spec says.
+  ASSERT_EQ(doc["cron"].size(), 1u);
+  EXPECT_EQ(doc["cron"][0]["schedule"], "@hourly");
   ASSERT_EQ(doc["errors"].size(), 1u);
-  EXPECT_EQ(doc["errors"][0], "cron jobs unknown: the cron clock gave no reply in time (0.2 s)");
+  EXPECT_EQ(doc["errors"][0], "cron job backup unknown: no reply in time (0.2 s)");
 }
 
 TEST_F(StatusDump, AnUnwritableFileEndsTheDumpToo) {

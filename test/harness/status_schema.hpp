@@ -166,6 +166,8 @@ private:
       need(r, at + ".last_run", "ended_at", iso, true);
       need(r, at + ".last_run", "duration", number, true);
       exit_result(r, at + ".last_run");
+      need(r, at + ".last_run", "timed_out", boolean);
+      need(r, at + ".last_run", "error", string, true);
     }
     need(j, at, "fatal_reason", string, true);
     if (need(j, at, "policy", object)) {

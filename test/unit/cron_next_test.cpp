@@ -15,31 +15,12 @@
 #include <vector>
 
 #include "messages/local_time.hpp"
+#include "test/unit/zone_helpers.hpp"
 
 namespace {
 
-// Sets TZ for one test and puts the old value back.
-class scoped_tz {
-public:
-  explicit scoped_tz(const char* zone) {
-    if (const char* old = std::getenv("TZ"))
-      saved_ = old;
-    ::setenv("TZ", zone, 1);
-    ::tzset();
-  }
-  ~scoped_tz() {
-    if (saved_)
-      ::setenv("TZ", saved_->c_str(), 1);
-    else
-      ::unsetenv("TZ");
-    ::tzset();
-  }
-  scoped_tz(const scoped_tz&) = delete;
-  scoped_tz& operator=(const scoped_tz&) = delete;
-
-private:
-  std::optional<std::string> saved_;
-};
+using wm::test::scoped_tz;
+using wm::test::utc;
 
 struct command_result {
   int exit_code = -1;
@@ -67,17 +48,6 @@ void expect_usage_error(const std::vector<std::string>& args, const std::string&
   EXPECT_TRUE(result.err.starts_with("wingmate: ")) << result.err;
   EXPECT_NE(result.err.find(mention), std::string::npos) << result.err;
   EXPECT_EQ(result.err.find('\n'), result.err.size() - 1) << result.err;
-}
-
-std::time_t utc(int year, int month, int day, int hour, int minute, int second = 0) {
-  std::tm parts{};
-  parts.tm_year = year - 1900;
-  parts.tm_mon = month - 1;
-  parts.tm_mday = day;
-  parts.tm_hour = hour;
-  parts.tm_min = minute;
-  parts.tm_sec = second;
-  return ::timegm(&parts);
 }
 
 } // namespace
@@ -131,6 +101,40 @@ TEST(CronNext, FollowsDaylightSaving) {
             "2026-03-29T03:00:00+02:00\n2026-03-30T02:30:00+02:00\n");
   EXPECT_EQ(run({"30 * * * *", "2026-10-25T01:45", "3"}).out,
             "2026-10-25T02:30:00+02:00\n2026-10-25T02:30:00+01:00\n2026-10-25T03:30:00+01:00\n");
+}
+
+TEST(CronNext, FollowsDaylightSavingInNewYork) {
+  scoped_tz tz("America/New_York");
+  // 2026-03-08: 02:00 EST jumps to 03:00 EDT. A fixed time in the gap runs
+  // once when it ends; a wildcard job skips the missing hour.
+  EXPECT_EQ(run({"30 2 * * *", "2026-03-07T12:00", "2"}).out,
+            "2026-03-08T03:00:00-04:00\n2026-03-09T02:30:00-04:00\n");
+  EXPECT_EQ(run({"30 * * * *", "2026-03-08T00:45", "2"}).out,
+            "2026-03-08T01:30:00-05:00\n2026-03-08T03:30:00-04:00\n");
+  // 2026-11-01: 02:00 EDT falls back to 01:00 EST. A fixed time in the
+  // repeated hour runs once; a wildcard job runs in both passes.
+  EXPECT_EQ(run({"30 1 * * *", "2026-10-31T12:00", "2"}).out,
+            "2026-11-01T01:30:00-04:00\n2026-11-02T01:30:00-05:00\n");
+  EXPECT_EQ(run({"*/20 1 * * *", "2026-11-01T00:59", "6"}).out,
+            "2026-11-01T01:00:00-04:00\n2026-11-01T01:20:00-04:00\n"
+            "2026-11-01T01:40:00-04:00\n2026-11-01T01:00:00-05:00\n"
+            "2026-11-01T01:20:00-05:00\n2026-11-01T01:40:00-05:00\n");
+}
+
+TEST(CronNext, FollowsDaylightSavingInSydney) {
+  scoped_tz tz("Australia/Sydney");
+  // Southern hemisphere: 2026-04-05 03:00 AEDT falls back to 02:00 AEST.
+  EXPECT_EQ(run({"30 2 * * *", "2026-04-04T12:00", "2"}).out,
+            "2026-04-05T02:30:00+11:00\n2026-04-06T02:30:00+10:00\n");
+  EXPECT_EQ(run({"30 * * * *", "2026-04-05T01:45", "3"}).out,
+            "2026-04-05T02:30:00+11:00\n2026-04-05T02:30:00+10:00\n"
+            "2026-04-05T03:30:00+10:00\n");
+  // 2026-10-04 02:00 AEST jumps to 03:00 AEDT.
+  EXPECT_EQ(run({"30 2 * * *", "2026-10-03T12:00", "2"}).out,
+            "2026-10-04T03:00:00+11:00\n2026-10-05T02:30:00+11:00\n");
+  EXPECT_EQ(run({"*/30 * * * *", "2026-10-04T01:15", "3"}).out,
+            "2026-10-04T01:30:00+10:00\n2026-10-04T03:00:00+11:00\n"
+            "2026-10-04T03:30:00+11:00\n");
 }
 
 TEST(CronNext, AmbiguousStartTakesTheFirstPass) {

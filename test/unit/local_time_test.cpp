@@ -10,23 +10,12 @@
 #include <ctime>
 #include <optional>
 #include <string>
-
-#include "scoped_tz.hpp"
+#include "test/unit/zone_helpers.hpp"
 
 namespace {
 
 using wm::test::scoped_tz;
-
-std::time_t utc(int year, int month, int day, int hour, int minute, int second = 0) {
-  std::tm parts{};
-  parts.tm_year = year - 1900;
-  parts.tm_mon = month - 1;
-  parts.tm_mday = day;
-  parts.tm_hour = hour;
-  parts.tm_min = minute;
-  parts.tm_sec = second;
-  return ::timegm(&parts);
-}
+using wm::test::utc;
 
 wm::wall_time wall(int year, int month, int day, int hour, int minute, int second = 0) {
   return wm::wall_time{std::chrono::seconds{utc(year, month, day, hour, minute, second)}};

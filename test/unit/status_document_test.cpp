@@ -9,7 +9,7 @@
 #include <csignal>
 
 #include "harness/status_schema.hpp"
-#include "scoped_tz.hpp"
+#include "test/unit/zone_helpers.hpp"
 
 namespace wm {
 namespace {
@@ -224,7 +224,7 @@ cron_status job(const std::string& name, cron_state state) {
 TEST_F(StatusDocument, CronJobWaitingAfterARun) {
   auto j = job("crontab:1", cron_state::waiting);
   j.next_run = t0() + 5min;
-  j.last_run = cron_run_record{t0() - 2s, t0() - 500ms, exit_status::exited(1)};
+  j.last_run = cron_run_record{t0() - 2s, t0() - 500ms, exit_status::exited(1), false, {}};
   j.runs = 12;
   j.skipped_runs = 2;
   auto doc = render_cron_job(j, t0());
@@ -241,7 +241,7 @@ TEST_F(StatusDocument, CronJobWaitingAfterARun) {
   EXPECT_EQ(doc["skipped_runs"], 2);
   const json last = json::parse(R"({
     "started_at": "2026-12-03T19:49:32.125+01:00", "ended_at": "2026-12-03T19:49:33.625+01:00",
-    "duration": 1.5, "code": 1, "signal": null})");
+    "duration": 1.5, "code": 1, "signal": null, "timed_out": false, "error": null})");
   EXPECT_EQ(doc["last_run"], last);
   EXPECT_EQ(doc["policy"], json::parse(R"({"overlap": "skip", "timeout": 0.0,
                                            "stop_signal": "SIGTERM"})"));
@@ -251,7 +251,7 @@ TEST_F(StatusDocument, CronJobRunning) {
   auto j = job("backup", cron_state::running);
   j.pid = 99;
   j.next_run = t0() + 1h;
-  j.last_run = cron_run_record{t0() - 30s, std::nullopt, std::nullopt};
+  j.last_run = cron_run_record{t0() - 30s, std::nullopt, std::nullopt, false, {}};
   j.overlap = overlap_policy::allow;
   j.timeout = 10min;
   auto doc = render_cron_job(j, t0());
@@ -267,7 +267,8 @@ TEST_F(StatusDocument, CronJobRunning) {
 
 TEST_F(StatusDocument, CronJobKilledFatalAndNeverRun) {
   auto killed = job("slow", cron_state::waiting);
-  killed.last_run = cron_run_record{t0() - 10s, t0() - 5s, exit_status::killed(SIGTERM)};
+  killed.last_run =
+      cron_run_record{t0() - 10s, t0() - 5s, exit_status::killed(SIGTERM), false, {}};
   EXPECT_EQ(render_cron_job(killed, t0())["last_run"]["signal"], "SIGTERM");
 
   auto fatal = job("bad", cron_state::fatal);
@@ -361,11 +362,11 @@ TEST_F(StatusDocument, EveryRecordFollowsTheDocumentedSchema) {
                    service("a", service_state::starting), service("b", service_state::stopping),
                    service("c", service_state::stopped), service("d", service_state::exited)};
   auto ran = job("ran", cron_state::waiting);
-  ran.last_run = cron_run_record{t0() - 2s, t0() - 1s, exit_status::killed(SIGKILL)};
+  ran.last_run = cron_run_record{t0() - 2s, t0() - 1s, exit_status::killed(SIGKILL), false, {}};
   ran.next_run = t0() + 1min;
   auto busy = job("busy", cron_state::running);
   busy.pid = 9;
-  busy.last_run = cron_run_record{t0(), std::nullopt, std::nullopt};
+  busy.last_run = cron_run_record{t0(), std::nullopt, std::nullopt, false, {}};
   snap.cron_jobs = {ran, busy, job("bad", cron_state::fatal), job("end", cron_state::stopped)};
   snap.errors = {"orphans_reaped unknown"};
   snap.wingmate.orphans_reaped.reset();

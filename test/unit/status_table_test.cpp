@@ -8,7 +8,7 @@
 #include "main/status_check.hpp"
 #include "main/status_table.hpp"
 #include "messages/status_document.hpp"
-#include "scoped_tz.hpp"
+#include "test/unit/zone_helpers.hpp"
 
 namespace wm {
 namespace {
@@ -126,13 +126,14 @@ TEST_F(StatusTable, CronJobRows) {
   waiting.name = "crontab:3";
   waiting.schedule = "0 * * * *";
   waiting.next_run = t0() + 10min;
-  waiting.last_run = cron_run_record{t0() - 50min, t0() - 49min, exit_status::exited(0)};
+  waiting.last_run =
+      cron_run_record{t0() - 50min, t0() - 49min, exit_status::exited(0), false, {}};
   cron_status running;
   running.name = "backup";
   running.state = cron_state::running;
   running.pid = 77;
   running.next_run = t0() + 1h;
-  running.last_run = cron_run_record{t0() - 20s, std::nullopt, std::nullopt};
+  running.last_run = cron_run_record{t0() - 20s, std::nullopt, std::nullopt, false, {}};
   cron_status broken;
   broken.name = "broken";
   broken.state = cron_state::fatal;

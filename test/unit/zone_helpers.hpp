@@ -1,6 +1,6 @@
 #pragma once
-// Pins TZ for one test and puts the old value back, for tests of anything
-// that shows local time.
+// Time-zone helpers shared by the unit tests that depend on the local zone:
+// pinning TZ for one test, and naming UTC instants by their parts.
 
 #include <cstdlib>
 #include <ctime>
@@ -9,6 +9,7 @@
 
 namespace wm::test {
 
+/// Sets TZ for one test and puts the old value back.
 class scoped_tz {
 public:
   explicit scoped_tz(const char* zone) {
@@ -30,5 +31,17 @@ public:
 private:
   std::optional<std::string> saved_;
 };
+
+/// The instant of a UTC date and time.
+inline std::time_t utc(int year, int month, int day, int hour, int minute, int second = 0) {
+  std::tm parts{};
+  parts.tm_year = year - 1900;
+  parts.tm_mon = month - 1;
+  parts.tm_mday = day;
+  parts.tm_hour = hour;
+  parts.tm_min = minute;
+  parts.tm_sec = second;
+  return ::timegm(&parts);
+}
 
 } // namespace wm::test
