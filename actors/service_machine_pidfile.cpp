@@ -43,6 +43,12 @@ std::string pid_text(pid_t pid) {
   return "pid " + std::to_string(pid);
 }
 
+// How a daemon ended; without a status it was not wingmate's child.
+std::string describe_end(const std::optional<exit_status>& status) {
+  return status ? status->describe()
+                : std::string("ended out of wingmate's sight, exit status unknown");
+}
+
 } // namespace
 
 actions service_machine::await_daemon(pid_t launcher) {
@@ -81,8 +87,8 @@ actions service_machine::pidfile_process_exited(pid_t pid, const exit_status& st
 
 actions service_machine::launcher_ended(const exit_status& status, steady_time now) {
   if (pidfile_phase_ != pidfile_phase::awaiting)
-    return {log_action{log_level::debug, "the command that started its daemon "
-                                           + status.describe()}};
+    return {log_action{log_level::debug, "the command that started its daemon has ended ("
+                                           + status.describe() + ")"}};
   pid_ = 0;
   if (state_ == service_state::stopping) {
     state_ = service_state::stopped;
@@ -112,9 +118,7 @@ actions service_machine::daemon_ended(const std::optional<exit_status>& status,
   const pid_t ended = daemon_pid_;
   daemon_pid_ = 0;
   pid_ = 0;
-  const std::string how =
-    status ? status->describe()
-           : std::string("ended (not as wingmate's child, so its exit status is unknown)");
+  const std::string how = describe_end(status);
   if (state_ == service_state::stopping) {
     state_ = service_state::stopped;
     pidfile_phase_ = pidfile_phase::none;
@@ -235,11 +239,11 @@ actions service_machine::no_daemon(const std::string& detail, steady_time now) {
 
 actions service_machine::daemon_gone(steady_time now) {
   const auto ran = std::chrono::duration_cast<millis>(ended_daemon_at_ - daemon_since_);
-  const std::string how = ended_daemon_status_
-                            ? ended_daemon_status_->describe()
-                            : std::string("ended out of wingmate's sight (exit status unknown)");
-  const std::string what = "daemon " + pid_text(ended_daemon_pid_) + " " + how + " after "
-                           + format_duration(ran);
+  const std::string what =
+    "daemon " + pid_text(ended_daemon_pid_) + " "
+    + (ended_daemon_status_ ? ended_daemon_status_->describe() + " after " + format_duration(ran)
+                            : "ended out of wingmate's sight after " + format_duration(ran)
+                                + " (exit status unknown)");
   const exit_status status = ended_daemon_status_.value_or(failure());
   if (ended_daemon_status_)
     last_exit_ = *ended_daemon_status_;
@@ -268,7 +272,11 @@ std::optional<actions> service_machine::stop_pidfile_service() {
   const bool live = state_ == service_state::starting || state_ == service_state::running;
   if (!live || launch_in_flight_)
     return std::nullopt; // the common rules apply
-  actions out{ask_watcher(pidfile_step::cancel)};
+  actions out;
+  // A watched daemon stays watched: its end, wherever it is seen, is the
+  // end of the stop.
+  if (pidfile_phase_ != pidfile_phase::watching)
+    out.push_back(ask_watcher(pidfile_step::cancel));
   if (pid_ == 0) {
     // Its command has exited and no daemon is known (not yet, or no longer):
     // nothing to signal. A daemon that shows up later meets the final sweep.

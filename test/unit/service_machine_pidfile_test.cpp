@@ -284,7 +284,9 @@ TEST(ServiceMachinePidfile, ADaemonThatVanishedOutOfSightCountsAsAFailure) {
   ASSERT_EQ(find<pidfile_action>(vanished)->step, pidfile_step::follow);
   auto gone = s.m.pidfile_reported(answer(vanished, pidfile_finding::gone, 20), t0() + 10s);
   EXPECT_TRUE(has<launch_action>(gone));
-  EXPECT_TRUE(logs(gone, "exit status unknown")) << log_text(gone);
+  EXPECT_TRUE(logs(gone, "daemon pid 20 ended out of wingmate's sight after 7 s (exit status "
+                         "unknown); starting it again"))
+    << log_text(gone);
 }
 
 TEST(ServiceMachinePidfile, ReportsForAnEarlierRequestAreIgnored) {
@@ -322,7 +324,7 @@ TEST(ServiceMachinePidfile, StopSendsTheStopSignalToTheDaemon) {
   watched_service s(settings, false);
   auto stop = s.m.stop();
   EXPECT_EQ(s.m.state(), service_state::stopping);
-  EXPECT_EQ(find<pidfile_action>(stop)->step, pidfile_step::cancel);
+  EXPECT_FALSE(has<pidfile_action>(stop)); // still watched, wherever its end is seen
   auto* sig = find<signal_action>(stop);
   ASSERT_NE(sig, nullptr);
   EXPECT_EQ(sig->signo, SIGINT);
@@ -341,6 +343,17 @@ TEST(ServiceMachinePidfile, StopSendsTheStopSignalToTheDaemon) {
   EXPECT_FALSE(has<launch_action>(done));
 }
 
+TEST(ServiceMachinePidfile, ADaemonSeenToVanishWhileStoppingEndsTheStop) {
+  watched_service s;
+  s.m.stop();
+  auto done = s.m.pidfile_reported(answer(s.find_request, pidfile_finding::vanished, 20),
+                                   t0() + 4s);
+  EXPECT_EQ(s.m.state(), service_state::stopped);
+  EXPECT_EQ(find<report_action>(done)->kind, report_kind::stopped);
+  EXPECT_TRUE(logs(done, "stopped (daemon pid 20 ended out of wingmate's sight, exit status unknown)"))
+    << log_text(done);
+}
+
 TEST(ServiceMachinePidfile, ADaemonLeadingItsGroupIsStoppedWithTheGroup) {
   watched_service s(daemon_settings(), true);
   auto stop = s.m.stop();
@@ -353,6 +366,7 @@ TEST(ServiceMachinePidfile, StopWhileTheCommandStillRunsStopsTheCommand) {
   auto stop = s.m.stop();
   EXPECT_EQ(s.m.state(), service_state::stopping);
   EXPECT_TRUE(find<signal_action>(stop)->group);
+  EXPECT_EQ(find<pidfile_action>(stop)->step, pidfile_step::cancel);
   EXPECT_EQ(s.m.pid(), 10);
   auto done = s.m.exited(10, exit_status::killed(SIGTERM), t0() + 1s);
   EXPECT_EQ(s.m.state(), service_state::stopped);
