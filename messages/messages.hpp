@@ -8,6 +8,7 @@
 //   service --signal(signal_request)--> reaper
 //   reaper --child_exited--> owner of the pid
 //   supervisor --stop / forward--> service --service_report--> supervisor
+//   service --pidfile_request--> pidfile watcher --pidfile_report--> service
 
 #include <sys/types.h>
 
@@ -17,6 +18,7 @@
 
 #include "actors/service_machine.hpp"
 #include "messages/launch.hpp"
+#include "messages/pidfile_watch.hpp"
 #include "messages/service_report.hpp"
 #include "messages/service_spec.hpp"
 
@@ -89,6 +91,23 @@ typename Inspector::result_type inspect(Inspector& f, service_report& x) {
   return f(caf::meta::type_name("service_report"), x.name, kind, x.code);
 }
 
+// -- pidfile --
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pidfile_request& x) {
+  auto step = static_cast<std::uint8_t>(x.step);
+  auto timeout_ms = x.timeout.count();
+  return f(caf::meta::type_name("pidfile_request"), step, x.generation, x.pid, timeout_ms,
+           x.not_before.tv_sec, x.not_before.tv_nsec);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pidfile_report& x) {
+  auto finding = static_cast<std::uint8_t>(x.finding);
+  return f(caf::meta::type_name("pidfile_report"), finding, x.generation, x.pid, x.leads_group,
+           x.detail);
+}
+
 } // namespace wm
 
 // Local-only payloads: never serialized, so they need no inspect().
@@ -131,4 +150,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(wingmate, caf::first_custom_type_id)
   CAF_ADD_ATOM(wingmate, wm, reaper_atom, "wm_reaper")
   /// anyone -> supervisor: the actor running a service (reply: caf::actor).
   CAF_ADD_ATOM(wingmate, wm, lookup_atom, "wm_lookup")
+
+  // -- pidfile --
+  CAF_ADD_TYPE_ID(wingmate, (wm::pidfile_request))
+  CAF_ADD_TYPE_ID(wingmate, (wm::pidfile_report))
+  /// pidfile watcher -> itself: time to read the pidfile or check the daemon.
+  CAF_ADD_ATOM(wingmate, wm, pidfile_tick_atom, "wm_pf_tick")
 CAF_END_TYPE_ID_BLOCK(wingmate)
