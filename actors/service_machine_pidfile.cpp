@@ -182,9 +182,9 @@ actions service_machine::daemon_found(const pidfile_report& report, steady_time 
 }
 
 actions service_machine::successor_found(const pidfile_report& report, steady_time now) {
-  actions out{log_action{log_level::info, "following the daemon from " + pid_text(ended_daemon_pid_)
-                                            + " to " + pid_text(report.pid) + ", now named by "
-                                            + settings_.pidfile}};
+  actions out{log_action{log_level::info,
+                         "following the daemon from " + pid_text(ended_daemon_pid_) + " to "
+                           + pid_text(report.pid) + ", now named by " + settings_.pidfile}};
   ended_daemon_pid_ = 0;
   append(out, watch_daemon(report));
   if (state_ == service_state::starting) {

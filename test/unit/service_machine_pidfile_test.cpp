@@ -249,8 +249,10 @@ TEST(ServiceMachinePidfile, RestartPolicyAndBudgetApplyToTheDaemon) {
 TEST(ServiceMachinePidfile, FollowsASuccessorThatTheRewrittenPidfileNames) {
   watched_service s;
   auto ended = s.m.exited(20, exit_status::exited(0), t0() + 10s);
-  auto followed = s.m.pidfile_reported(answer(ended, pidfile_finding::found, 21), t0() + 10200ms);
-  EXPECT_TRUE(logs(followed, "following the daemon from pid 20 to pid 21, now named by /run/d.pid"))
+  auto followed =
+    s.m.pidfile_reported(answer(ended, pidfile_finding::found, 21), t0() + 10200ms);
+  EXPECT_TRUE(
+    logs(followed, "following the daemon from pid 20 to pid 21, now named by /run/d.pid"))
     << log_text(followed);
   EXPECT_EQ(find<adopt_action>(followed)->pid, 21);
   EXPECT_FALSE(has<launch_action>(followed));
@@ -350,7 +352,8 @@ TEST(ServiceMachinePidfile, ADaemonSeenToVanishWhileStoppingEndsTheStop) {
                                    t0() + 4s);
   EXPECT_EQ(s.m.state(), service_state::stopped);
   EXPECT_EQ(find<report_action>(done)->kind, report_kind::stopped);
-  EXPECT_TRUE(logs(done, "stopped (daemon pid 20 ended out of wingmate's sight, exit status unknown)"))
+  EXPECT_TRUE(
+    logs(done, "stopped (daemon pid 20 ended out of wingmate's sight, exit status unknown)"))
     << log_text(done);
 }
 
