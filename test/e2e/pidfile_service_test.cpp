@@ -166,6 +166,28 @@ TEST(PidfileService, HupAndUsr2ReachTheDaemonAndAReexecIsFollowed) {
   EXPECT_FALSE(s.got(daemon, "SIGTERM")) << s.signal_log();
 }
 
+TEST(PidfileService, FollowsASuccessorThatWroteThePidfileBeforeTheOldDaemonEnded) {
+  // The successor writes its pid at once; the old daemon exits 500 ms later.
+  pidfile_setup s;
+  s.write(pidfile_service("d", test_daemon(s.pidfile, {"--signal-log", s.signals,
+                                                        "--successor-delay-ms", "0",
+                                                        "--old-exits-after-ms", "500"}),
+                          s.pidfile));
+  namespaced_wingmate wm({"-c", s.config.path()});
+  ASSERT_TRUE(wm.wait_for_output(k_found, 10s)) << wm.all_output();
+  const pid_t daemon = number_after_last(wm.all_output(), k_found);
+  ::kill(host_pid_of(wm, daemon), SIGUSR2);
+  const std::string following = "service[d]: following the daemon from pid "
+                                + std::to_string(daemon) + " to pid ";
+  ASSERT_TRUE(wm.wait_for_output(following, 10s)) << wm.all_output();
+  const pid_t successor = number_after_last(wm.all_output(), following);
+  EXPECT_GT(host_pid_of(wm, successor), 0);
+  EXPECT_EQ(wm.process().count_output("service[d]: started"), 1u) << wm.all_output();
+  wm.signal(SIGTERM);
+  EXPECT_EQ(wm.wait_exit(8s), 0) << wm.all_output();
+  EXPECT_TRUE(s.got(successor, "SIGTERM")) << s.signal_log();
+}
+
 TEST(PidfileService, ACommandThatWritesItsOwnPidIsItsOwnDaemon) {
   pidfile_setup s;
   s.write(pidfile_service("d", test_daemon(s.pidfile, {"--foreground", "--signal-log",
