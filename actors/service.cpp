@@ -5,10 +5,12 @@
 
 #include "actors/guards.hpp"
 #include "actors/logging.hpp"
+#include "actors/pidfile_watcher.hpp"
 #include "actors/service_machine.hpp"
 #include "actors/service_status_of.hpp"
 #include "messages/environment.hpp"
 #include "messages/messages.hpp"
+#include "wmtools/pidfile.hpp"
 
 namespace wm {
 
@@ -20,6 +22,10 @@ struct service_actor_state {
   caf::actor reaper;
   caf::actor supervisor;
   std::unique_ptr<log::logger> log;
+  // -- pidfile services --
+  caf::actor pidfile_watcher;
+  /// Taken just before each launch: a pidfile older than this is stale.
+  timespec launched_after{};
 
   static inline const char* name = "service";
 };
@@ -37,6 +43,8 @@ service_settings settings_of(const service_spec& spec) {
   s.stop_timeout = spec.stop_timeout;
   s.main = spec.main;
   s.autostart = spec.autostart;
+  s.pidfile = spec.pidfile;
+  s.pidfile_timeout = spec.pidfile_timeout;
   return s;
 }
 
@@ -50,6 +58,7 @@ launch_spec launch_of(const service_spec& spec) {
 void carry_out(service_actor* self, const service_machine::actions& actions);
 
 void launch(service_actor* self) {
+  self->state.launched_after = file_clock_now();
   self->request(self->state.reaper, caf::infinite, launch_atom_v, launch_of(self->state.spec))
     .then(
       [self](const launch_result& result) {
@@ -80,6 +89,11 @@ void carry_out(service_actor* self, const service_machine::actions& actions) {
       st.log->write(line->level, line->text);
     } else if (auto* report = std::get_if<report_action>(&action)) {
       self->send(st.supervisor, service_report{st.spec.name, report->kind, report->code});
+    } else if (auto* watch = std::get_if<pidfile_action>(&action)) {
+      self->send(st.pidfile_watcher, pidfile_request{watch->step, watch->generation, watch->pid,
+                                                     watch->timeout, st.launched_after});
+    } else if (auto* adopt = std::get_if<adopt_action>(&action)) {
+      self->send(st.reaper, adopt_atom_v, adopt->pid, st.spec.name);
     }
   }
 }
@@ -112,6 +126,11 @@ caf::behavior service_behavior(service_actor* self, service_spec spec, caf::acto
   st.spec = std::move(spec);
   st.reaper = std::move(reaper);
   st.supervisor = std::move(supervisor);
+  // A replacement follows a daemon's successor only in a pidfile written
+  // after it took over: it cannot know when the original launch was.
+  st.launched_after = file_clock_now();
+  if (!st.spec.pidfile.empty())
+    st.pidfile_watcher = spawn_pidfile_watcher(self, st.spec.name, st.spec.pidfile);
 
   if (!st.spec.fatal_reason.empty())
     carry_out(self, st.machine->fail_permanently(st.spec.fatal_reason));
@@ -139,6 +158,9 @@ caf::behavior service_behavior(service_actor* self, service_spec spec, caf::acto
       s.reaper = new_reaper;
       if (s.machine->pid() != 0)
         self->send(s.reaper, adopt_atom_v, s.machine->pid(), s.spec.name);
+    },
+    [self](const pidfile_report& report) {
+      carry_out(self, self->state.machine->pidfile_reported(report, now()));
     },
   };
 }

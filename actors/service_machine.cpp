@@ -23,6 +23,8 @@ service_machine::actions service_machine::fail_permanently(std::string reason) {
 }
 
 service_machine::actions service_machine::adopt(pid_t pid, steady_time now) {
+  if (is_pidfile_service())
+    return adopt_daemon(pid, now);
   pid_ = pid;
   started_at_ = now;
   state_ = service_state::running;
@@ -38,6 +40,11 @@ service_machine::actions service_machine::launched(pid_t pid, steady_time now) {
   pid_ = pid;
   started_at_ = now;
   actions out{log_action{log_level::info, "started (pid " + std::to_string(pid) + ")"}};
+  if (is_pidfile_service()) {
+    auto awaiting = await_daemon(pid);
+    out.insert(out.end(), awaiting.begin(), awaiting.end());
+    return out;
+  }
   if (stop_requested_) {
     auto stopping = begin_stopping();
     out.insert(out.end(), stopping.begin(), stopping.end());
@@ -77,6 +84,8 @@ service_machine::actions service_machine::launch_failed(const std::string& messa
 
 service_machine::actions service_machine::exited(pid_t pid, const exit_status& status,
                                                  steady_time now) {
+  if (is_pidfile_service())
+    return pidfile_process_exited(pid, status, now);
   if (pid == 0 || pid != pid_)
     return {};
   pid_ = 0;
@@ -161,19 +170,24 @@ service_machine::actions service_machine::timer_fired(timer_kind kind,
       next_start_.reset();
       return start_now();
     case timer_kind::stop_kill:
-      if (state_ != service_state::stopping || pid_ == 0)
+      // A pidfile service's command that gave no daemon in time is stopped
+      // while the service is still starting.
+      if ((state_ != service_state::stopping && abandon_reason_.empty()) || pid_ == 0)
         return {};
       return {log_action{log_level::warning,
                          "still running " + format_duration(settings_.stop_timeout) + " after "
-                           + signal_name(settings_.stop_signal)
-                           + "; sending SIGKILL to its process group"},
-              signal_action{SIGKILL, true}};
+                           + signal_name(settings_.stop_signal) + "; sending SIGKILL to "
+                           + signal_target()},
+              signal_action{SIGKILL, pid_leads_group_}};
   }
   return {};
 }
 
 service_machine::actions service_machine::stop() {
   stop_requested_ = true;
+  if (is_pidfile_service())
+    if (auto settled = stop_pidfile_service())
+      return *settled;
   switch (state_) {
     case service_state::starting:
       if (launch_in_flight_)
@@ -199,6 +213,8 @@ service_machine::actions service_machine::stop() {
 
 service_machine::actions service_machine::forward(int signo) const {
   const bool alive = state_ == service_state::starting || state_ == service_state::running;
+  if (is_pidfile_service() && pidfile_phase_ != pidfile_phase::watching)
+    return {}; // HUP and USR2 are the daemon's, never its launcher's
   if (!alive || pid_ == 0)
     return {};
   return {signal_action{signo, false}};
@@ -207,6 +223,7 @@ service_machine::actions service_machine::forward(int signo) const {
 service_machine::actions service_machine::start_now() {
   state_ = service_state::starting;
   pid_ = 0;
+  pid_leads_group_ = true;
   launch_in_flight_ = true;
   return {launch_action{}};
 }
@@ -228,8 +245,8 @@ service_machine::actions service_machine::give_up(std::string reason) {
 service_machine::actions service_machine::begin_stopping() {
   state_ = service_state::stopping;
   return {log_action{log_level::debug,
-                     "stopping: " + signal_name(settings_.stop_signal) + " to its process group"},
-          signal_action{settings_.stop_signal, true},
+                     "stopping: " + signal_name(settings_.stop_signal) + " to " + signal_target()},
+          signal_action{settings_.stop_signal, pid_leads_group_},
           arm(timer_kind::stop_kill, settings_.stop_timeout)};
 }
 

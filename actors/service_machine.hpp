@@ -17,6 +17,11 @@
 //
 // A stop in backoff goes straight to stopped; exited and fatal stay as they
 // are. The main service never restarts: its exit is reported with its code.
+//
+// A pidfile service (service_machine_pidfile.cpp) stays starting after its
+// command exits 0, until the pidfile watcher finds the daemon; from then on
+// the daemon is its process: its end is the end of the run, the stop signal
+// and forwarded signals go to it.
 
 #include <sys/types.h>
 
@@ -29,6 +34,7 @@
 
 #include "messages/exit_status.hpp"
 #include "messages/log_level.hpp"
+#include "messages/pidfile_watch.hpp"
 #include "messages/restart_policy.hpp"
 #include "messages/service_report.hpp"
 #include "messages/service_state.hpp"
@@ -74,8 +80,33 @@ struct report_action {
   friend bool operator==(const report_action&, const report_action&) = default;
 };
 
-using service_action =
-  std::variant<launch_action, signal_action, timer_action, log_action, report_action>;
+/// Ask the pidfile watcher to do `step` (pidfile services only); the actor
+/// adds the time of the launch, the not_before of the pidfile.
+struct pidfile_action {
+  pidfile_step step = pidfile_step::cancel;
+  std::uint64_t generation = 0;
+  pid_t pid = 0;
+  millis timeout{0};
+  friend bool operator==(const pidfile_action&, const pidfile_action&) = default;
+};
+
+/// Register `pid` (a daemon, validated) with the reaper, so that its exit is
+/// routed to this service and signals may be sent to it.
+struct adopt_action {
+  pid_t pid = 0;
+  friend bool operator==(const adopt_action&, const adopt_action&) = default;
+};
+
+using service_action = std::variant<launch_action, signal_action, timer_action, log_action,
+                                    report_action, pidfile_action, adopt_action>;
+
+/// Where a pidfile service is in finding and watching its daemon.
+enum class pidfile_phase : std::uint8_t {
+  none,      ///< not a pidfile service, or no run in progress
+  awaiting,  ///< launched; no daemon found yet
+  watching,  ///< the daemon is known and watched
+  following, ///< the daemon ended; looking for a successor in the pidfile
+};
 
 /// The settings of a service that the machine acts on.
 struct service_settings {
@@ -84,6 +115,10 @@ struct service_settings {
   millis stop_timeout{5000};
   bool main = false;
   bool autostart = true;
+  /// Non-empty: the command daemonizes and its daemon writes its pid here.
+  std::string pidfile;
+  /// How long after each start the daemon may take to write the pidfile.
+  millis pidfile_timeout{30'000};
 };
 
 class service_machine {
@@ -116,11 +151,23 @@ public:
   actions stop();
 
   /// Pass `signo` to the running process (SIGHUP, SIGUSR2); nothing is
-  /// queued when no process runs.
+  /// queued when no process runs. For a pidfile service: to the daemon.
   actions forward(int signo) const;
 
+  /// What the pidfile watcher found out (pidfile services only).
+  actions pidfile_reported(const pidfile_report& report, steady_time now);
+
   service_state state() const { return state_; }
+  /// The process signals go to: the launched command; for a pidfile
+  /// service, the daemon once found (0 while none is known).
   pid_t pid() const { return pid_; }
+  /// The daemon of a pidfile service, validated and watched; 0 when none
+  /// is known (not found yet, or ended).
+  pid_t daemon_pid() const { return daemon_pid_; }
+  pidfile_phase pidfile_state() const { return pidfile_phase_; }
+  bool is_pidfile_service() const { return !settings_.pidfile.empty(); }
+  /// Whether pid() leads its own process group (a daemon may not).
+  bool pid_leads_group() const { return pid_leads_group_; }
   unsigned restarts() const { return restarts_; }
   const std::optional<exit_status>& last_exit() const { return last_exit_; }
   /// When the last exit (or failed start) happened.
@@ -141,6 +188,26 @@ private:
   timer_action arm(timer_kind kind, millis delay);
   bool is_current(timer_kind kind, std::uint64_t generation) const;
 
+  // -- pidfile services (service_machine_pidfile.cpp) --
+  actions await_daemon(pid_t launcher);
+  actions pidfile_process_exited(pid_t pid, const exit_status& status, steady_time now);
+  actions launcher_ended(const exit_status& status, steady_time now);
+  actions daemon_ended(const std::optional<exit_status>& status, steady_time now);
+  actions daemon_found(const pidfile_report& report, steady_time now);
+  actions successor_found(const pidfile_report& report, steady_time now);
+  actions daemon_still_running(pid_t pid);
+  actions no_daemon(const std::string& detail, steady_time now);
+  actions daemon_gone(steady_time now);
+  actions adopt_daemon(pid_t pid, steady_time now);
+  std::optional<actions> stop_pidfile_service();
+  actions failed_start(const std::string& what, const exit_status& status, steady_time now);
+  actions end_of_run(const std::string& what, millis ran, steady_time now,
+                     const exit_status& status);
+  actions watch_daemon(const pidfile_report& report);
+  pidfile_action ask_watcher(pidfile_step step, pid_t pid = 0);
+  /// Where signals go, for log lines: "its process group", "daemon pid 7".
+  std::string signal_target() const;
+
   service_settings settings_;
   service_state state_ = service_state::stopped;
   pid_t pid_ = 0;
@@ -155,6 +222,24 @@ private:
   std::optional<steady_time> next_start_;
   std::string fatal_reason_;
   std::uint64_t generation_[3] = {0, 0, 0};
+
+  // -- pidfile services --
+  /// Whether signals to pid_ go to its whole process group.
+  bool pid_leads_group_ = true;
+  pidfile_phase pidfile_phase_ = pidfile_phase::none;
+  std::uint64_t pidfile_generation_ = 0;
+  /// The launched command while it runs.
+  pid_t launcher_pid_ = 0;
+  pid_t daemon_pid_ = 0;
+  /// following: the daemon that ended, how, and when.
+  pid_t ended_daemon_pid_ = 0;
+  std::optional<exit_status> ended_daemon_status_;
+  steady_time ended_daemon_at_{};
+  /// When the current daemon was found: startsecs counts from here.
+  steady_time daemon_since_{};
+  /// Set when no daemon came in time while the command still runs: it is
+  /// being stopped, and its exit is then a failed start for this reason.
+  std::string abandon_reason_;
 };
 
 } // namespace wm

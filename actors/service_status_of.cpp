@@ -21,8 +21,9 @@ service_status status_of(const service_spec& spec, const service_machine& machin
   service_status status = status_from_spec(spec);
   status.state = machine.state();
   status.pid = machine.pid();
-  // Every service is started as the leader of its own process group.
-  status.pgid = machine.pid();
+  // Every service is started as the leader of its own process group; a
+  // daemon found through a pidfile may have left it.
+  status.pgid = machine.pid_leads_group() ? machine.pid() : 0;
   if (machine.pid() > 0 && machine.started_at())
     status.started_at = wall(*machine.started_at());
   status.restarts = machine.restarts();
@@ -31,6 +32,7 @@ service_status status_of(const service_spec& spec, const service_machine& machin
   if (machine.next_start())
     status.next_start = wall(*machine.next_start());
   status.fatal_reason = machine.fatal_reason();
+  status.watched_pid = machine.daemon_pid();
   return status;
 }
 

@@ -11,6 +11,7 @@
 //   cron clock --cron_fire--> cron job (the cron messages: cron_messages.hpp)
 //   status dump --status--> service (service_status), reaper (orphan count)
 //               --cron_state--> cron job (cron_job_state)
+//   service --pidfile_request--> pidfile watcher --pidfile_report--> service
 
 #include <sys/types.h>
 
@@ -22,6 +23,7 @@
 #include "actors/service_machine.hpp"
 #include "messages/cron_messages.hpp"
 #include "messages/launch.hpp"
+#include "messages/pidfile_watch.hpp"
 #include "messages/service_report.hpp"
 #include "messages/service_spec.hpp"
 #include "messages/service_status.hpp"
@@ -95,6 +97,23 @@ typename Inspector::result_type inspect(Inspector& f, service_report& x) {
   return f(caf::meta::type_name("service_report"), x.name, kind, x.code);
 }
 
+// -- pidfile --
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pidfile_request& x) {
+  auto step = static_cast<std::uint8_t>(x.step);
+  auto timeout_ms = x.timeout.count();
+  return f(caf::meta::type_name("pidfile_request"), step, x.generation, x.pid, timeout_ms,
+           x.not_before.tv_sec, x.not_before.tv_nsec);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, pidfile_report& x) {
+  auto finding = static_cast<std::uint8_t>(x.finding);
+  return f(caf::meta::type_name("pidfile_report"), finding, x.generation, x.pid, x.leads_group,
+           x.detail);
+}
+
 } // namespace wm
 
 // Local-only payloads: never serialized, so they need no inspect().
@@ -158,4 +177,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(wingmate, caf::first_custom_type_id)
   /// status dump -> service: your state (reply: service_status);
   /// -> reaper: orphans reaped so far (reply: std::uint64_t).
   CAF_ADD_ATOM(wingmate, wm, status_atom, "wm_status")
+
+  // -- pidfile --
+  CAF_ADD_TYPE_ID(wingmate, (wm::pidfile_request))
+  CAF_ADD_TYPE_ID(wingmate, (wm::pidfile_report))
+  /// pidfile watcher -> itself: time to read the pidfile or check the daemon.
+  CAF_ADD_ATOM(wingmate, wm, pidfile_tick_atom, "wm_pf_tick")
 CAF_END_TYPE_ID_BLOCK(wingmate)
