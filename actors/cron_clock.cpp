@@ -92,9 +92,10 @@ void on_wake(cron_clock_actor* self, std::uint64_t generation) {
 void on_clock_set(cron_clock_actor* self) {
   auto& st = self->state;
   const auto now = st.clock->now();
-  st.log.info("the wall clock was set and now reads {}; computing again when each of the {} "
-              "cron job(s) runs next",
-              format_local_iso(whole_seconds(now)), st.jobs.size());
+  st.log.info("the wall clock was set and now reads {}; computing again when {} runs next",
+              format_local_iso(whole_seconds(now)),
+              st.jobs.size() == 1 ? "the cron job" : "each of the " + std::to_string(st.jobs.size())
+                                                        + " cron jobs");
   dispatch(self, st.table.clock_changed(now), now);
   arm(self);
 }
@@ -128,8 +129,8 @@ void start(cron_clock_actor* self, std::vector<cron_clock_job> jobs) {
       log::logger("cron", st.names[i])
         .warning("its schedule matches no date from now on, so it never runs");
   }
-  st.log.info("{} cron job(s) scheduled; the first run is {}", st.jobs.size(),
-              describe_next(st.table.next_wake()));
+  st.log.info("{} cron job{} scheduled; the first run is {}", st.jobs.size(),
+              st.jobs.size() == 1 ? "" : "s", describe_next(st.table.next_wake()));
 }
 
 caf::behavior cron_clock_behavior(cron_clock_actor* self, std::vector<cron_clock_job> jobs,

@@ -438,8 +438,10 @@ caf::behavior supervisor_behavior(supervisor_actor* self, supervisor_config conf
       auto& s = self->state;
       if (s.current != phase::stopping_services)
         return;
-      s.log.warning("no stop report from {} service(s) in time; going on with the stop",
-                    s.awaiting_stop.size());
+      std::string names;
+      for (const auto& name : s.awaiting_stop)
+        names += (names.empty() ? "" : ", ") + name;
+      s.log.warning("no stop report in time from {}; going on with the stop", names);
       s.awaiting_stop.clear();
       sweep(self);
     },

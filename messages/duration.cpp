@@ -63,6 +63,9 @@ duration_parse_result from_millis(double ms, std::string_view as_written) {
 
 std::string format_duration(std::chrono::milliseconds d) {
   const double seconds = to_seconds(d);
+  // "0.01 s" is the least two decimals show; a shorter run is no "0 s".
+  if (d.count() > 0 && d.count() < 10)
+    return std::to_string(d.count()) + " ms";
   if (seconds < 1.0)
     return trimmed(seconds, 2, "s");
   if (seconds < 120.0)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds wingmate and runs it on the demo configuration in
 # deploy/examples/demo: a web server on 127.0.0.1:8080 (DEMO_PORT), a worker
-# loop and a service that crashes now and then. Press Ctrl-C to stop it.
+# loop, a service that crashes now and then and a cron job every minute.
+# Press Ctrl-C to stop it.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)

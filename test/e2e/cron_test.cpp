@@ -45,7 +45,7 @@ TEST(Cron, AConfigWithOnlyACrontabIsValidAndBadLinesAreReported) {
     << wm.all_output();
   EXPECT_TRUE(wm.wait_for_output("crontab line 4: schedule \"0 0 30 2 *\" matches no date", 1s))
     << wm.all_output();
-  EXPECT_TRUE(wm.wait_for_output("cron-clock: 2 cron job(s) scheduled", 1s)) << wm.all_output();
+  EXPECT_TRUE(wm.wait_for_output("cron-clock: 2 cron jobs scheduled", 1s)) << wm.all_output();
   wm.signal(SIGTERM);
   EXPECT_EQ(wm.wait_exit(5s), 0);
 }

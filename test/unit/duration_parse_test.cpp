@@ -84,7 +84,7 @@ TEST(DurationFromSeconds, NumbersAreSeconds) {
 }
 
 TEST(DurationParse, RoundTripsWithFormatDuration) {
-  for (std::chrono::milliseconds d : {0ms, 250ms, 1500ms, 30000ms, 150000ms, 7200000ms})
+  for (std::chrono::milliseconds d : {0ms, 3ms, 250ms, 1500ms, 30000ms, 150000ms, 7200000ms})
     EXPECT_EQ(parsed(format_duration(d)), d) << format_duration(d);
 }
 

@@ -61,6 +61,8 @@ TEST(SignalNames, BothWays) {
 
 TEST(Duration, FormatsForPeople) {
   EXPECT_EQ(format_duration(0ms), "0 s");
+  EXPECT_EQ(format_duration(3ms), "3 ms");
+  EXPECT_EQ(format_duration(10ms), "0.01 s");
   EXPECT_EQ(format_duration(100ms), "0.1 s");
   EXPECT_EQ(format_duration(250ms), "0.25 s");
   EXPECT_EQ(format_duration(1500ms), "1.5 s");
