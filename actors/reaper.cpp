@@ -163,6 +163,19 @@ void on_adopt(reaper_actor* self, pid_t pid, const std::string& name) {
       return;
     }
   }
+  // A pidfile can name any process, also one another service runs: taking
+  // it over would route that service's exit (and its signals) elsewhere.
+  if (auto it = st.children.find(pid); it != st.children.end() && it->second.owner
+                                        && it->second.owner != owner
+                                        && it->second.name != name) {
+    st.log.error("service {} asked to take over pid {}, which is service {}'s process; "
+                 "refused",
+                 name, pid, it->second.name);
+    self->send(owner, adopt_refused_atom_v, pid,
+               "pid " + std::to_string(pid) + " is the process of service " + it->second.name
+                 + ", not a daemon of this one; check that the two do not share a pidfile");
+    return;
+  }
   st.children[pid] = {owner, name, false};
   watch_owner(self, owner);
 }

@@ -162,6 +162,9 @@ caf::behavior service_behavior(service_actor* self, service_spec spec, caf::acto
     [self](const pidfile_report& report) {
       carry_out(self, self->state.machine->pidfile_reported(report, now()));
     },
+    [self](adopt_refused_atom, pid_t pid, const std::string& why) {
+      carry_out(self, self->state.machine->adopt_refused(pid, why, now()));
+    },
   };
 }
 

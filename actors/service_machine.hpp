@@ -157,6 +157,10 @@ public:
   /// What the pidfile watcher found out (pidfile services only).
   actions pidfile_reported(const pidfile_report& report, steady_time now);
 
+  /// The reaper would not hand over `pid`, the daemon the pidfile named
+  /// (another service runs it): as if no daemon was found, for `why`.
+  actions adopt_refused(pid_t pid, const std::string& why, steady_time now);
+
   service_state state() const { return state_; }
   /// The process signals go to: the launched command; for a pidfile
   /// service, the daemon once found (0 while none is known).

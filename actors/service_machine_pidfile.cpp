@@ -223,6 +223,21 @@ actions service_machine::watch_daemon(const pidfile_report& report) {
   return {adopt_action{report.pid}};
 }
 
+actions service_machine::adopt_refused(pid_t pid, const std::string& why, steady_time now) {
+  if (pid == 0 || pid != daemon_pid_)
+    return {};
+  // Never signal it again: it is not ours. What is left is the command, if
+  // it still runs, which leads its own group as every launch does.
+  daemon_pid_ = 0;
+  pid_ = launcher_pid_;
+  pid_leads_group_ = true;
+  // Back to awaiting, so that the command's exit ends this start as failed.
+  pidfile_phase_ = pidfile_phase::awaiting;
+  actions out{ask_watcher(pidfile_step::cancel)};
+  append(out, no_daemon("its pidfile " + settings_.pidfile + " names " + why, now));
+  return out;
+}
+
 actions service_machine::no_daemon(const std::string& detail, steady_time now) {
   if (launcher_pid_ != 0) {
     // The command still runs but gave no daemon: stop it like a service,

@@ -85,6 +85,20 @@ void check_unique_names(loaded_config& config) {
     check(job.name, job.source);
 }
 
+// Two services watching one pidfile would each take the other's daemon.
+void check_unique_pidfiles(loaded_config& config) {
+  std::map<std::string, const service_spec*> first;
+  for (const auto& spec : config.services) {
+    if (spec.pidfile.empty())
+      continue;
+    auto [it, fresh] = first.emplace(spec.pidfile, &spec);
+    if (!fresh)
+      config.errors.push_back(spec.source + ": pidfile: " + spec.pidfile
+                              + " is also the pidfile of " + it->second->name + " ("
+                              + it->second->source + "); give each service its own pidfile");
+  }
+}
+
 void check_single_main(loaded_config& config) {
   const service_spec* first = nullptr;
   for (const auto& spec : config.services) {
@@ -126,6 +140,7 @@ loaded_config load_config(const config_request& request, const account_database&
     config.services.push_back(main_service(main_command, request.interactive));
 
   check_unique_names(config);
+  check_unique_pidfiles(config);
   check_single_main(config);
   if (config.services.empty() && config.crons.empty() && config.errors.empty())
     config.errors.push_back("config directory " + config.dir.string()

@@ -183,4 +183,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(wingmate, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(wingmate, (wm::pidfile_report))
   /// pidfile watcher -> itself: time to read the pidfile or check the daemon.
   CAF_ADD_ATOM(wingmate, wm, pidfile_tick_atom, "wm_pf_tick")
+  /// reaper -> service: the pid it asked to adopt belongs to another
+  /// service's process (+ pid + why); it is not taken over.
+  CAF_ADD_ATOM(wingmate, wm, adopt_refused_atom, "wm_adoptno")
 CAF_END_TYPE_ID_BLOCK(wingmate)

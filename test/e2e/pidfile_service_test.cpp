@@ -321,3 +321,42 @@ TEST(PidfileService, ACommandThatFailsBeforeItsPidfileIsAFailedStart) {
 
 } // namespace
 } // namespace wm::test
+
+namespace wm::test {
+namespace {
+
+TEST(PidfileService, APidfileNamingAnotherServicesProcessIsNotTakenOver) {
+  pidfile_setup s;
+  // "other" is a plain service that writes its own pid; "d" then claims the
+  // file as its pidfile (touched after d's start, so it is fresh).
+  const std::string other_pid = s.config.file("other.pid");
+  s.config.shell_service("other", "echo $$ > " + other_pid + "\nexec "
+                                    + helper_bin("wm_test_child") + " sleep");
+  s.write(pidfile_service("d", {"/bin/sh", "-c", "sleep 0.5; touch " + other_pid}, other_pid,
+                          {"pidfile_timeout: 3"}));
+  namespaced_wingmate wm({"-c", s.config.path()});
+  ASSERT_TRUE(wm.wait_for_output("service[other]: started", 10s)) << wm.all_output();
+  const auto before = wm.find("wm_test_child sleep");
+  ASSERT_EQ(before.size(), 1u) << wm.all_output();
+
+  ASSERT_TRUE(wm.wait_for_output("which is service other's process; refused", 10s))
+    << wm.all_output();
+  ASSERT_TRUE(wm.wait_for_output("service[d]: could not start: its pidfile " + other_pid
+                                   + " names pid",
+                                 10s))
+    << wm.all_output();
+  // The other service's process was never signalled or taken over.
+  std::this_thread::sleep_for(500ms);
+  const auto after = wm.find("wm_test_child sleep");
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].host_pid, before[0].host_pid);
+
+  // Its stop is still its own.
+  wm.signal(SIGTERM);
+  EXPECT_EQ(wm.wait_exit(8s), 0) << wm.all_output();
+  EXPECT_NE(wm.all_output().find("service[other]: stopped"), std::string::npos)
+    << wm.all_output();
+}
+
+} // namespace
+} // namespace wm::test

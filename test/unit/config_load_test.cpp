@@ -105,6 +105,18 @@ TEST_F(ConfigLoad, ANameDefinedTwiceIsAnErrorNamingBothPlaces) {
                               "wingmate.json: service.db; rename one of them");
 }
 
+TEST_F(ConfigLoad, TwoServicesMayNotShareAPidfile) {
+  write("wingmate.yaml", "service:\n"
+                         "  a: {command: [a], pidfile: /run/x.pid}\n"
+                         "  b: {command: [b], pidfile: /run/x.pid}\n"
+                         "  c: {command: [c], pidfile: /run/c.pid}\n");
+  auto config = load();
+  ASSERT_EQ(config.errors.size(), 1u);
+  EXPECT_EQ(config.errors[0], "wingmate.yaml: service.b: pidfile: /run/x.pid is also the "
+                              "pidfile of a (wingmate.yaml: service.a); give each service its "
+                              "own pidfile");
+}
+
 TEST_F(ConfigLoad, TheMainCommandCountsAsAName) {
   write("wingmate.yaml", "service:\n  main:\n    command: [app]\n");
   auto config = load({"/bin/app"});

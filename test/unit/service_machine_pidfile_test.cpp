@@ -166,6 +166,20 @@ TEST(ServiceMachinePidfile, NoPidfileInTimeIsAFailedStartAndRetried) {
   EXPECT_TRUE(has<launch_action>(restart));
 }
 
+TEST(ServiceMachinePidfile, ADaemonTheReaperWillNotHandOverIsAFailedStart) {
+  watched_service s;
+  ASSERT_EQ(s.m.daemon_pid(), 20);
+  auto actions = s.m.adopt_refused(20, "pid 20 is the process of service other", t0() + 2s);
+  EXPECT_EQ(s.m.daemon_pid(), 0);
+  EXPECT_EQ(s.m.pid(), 0); // never signalled again
+  EXPECT_EQ(s.m.state(), service_state::backoff);
+  EXPECT_TRUE(logs(actions, "its pidfile /run/d.pid names pid 20 is the process of service "
+                            "other"))
+    << log_text(actions);
+  // A refusal about a pid it no longer watches changes nothing.
+  EXPECT_TRUE(s.m.adopt_refused(20, "late", t0() + 3s).empty());
+}
+
 TEST(ServiceMachinePidfile, NoPidfileWhileTheCommandRunsStopsTheCommandFirst) {
   auto settings = daemon_settings();
   settings.stop_timeout = 2s;
