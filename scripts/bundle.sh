@@ -149,7 +149,7 @@ if [ "$(printf '%s\n' "$glibc" 2.35 | sort -V | tail -n 1)" != 2.35 ] ||
    [ "$(printf '%s\n' "$glibcxx" 3.4.30 | sort -V | tail -n 1)" != 3.4.30 ]; then
   systems="as Debian 12 and later do."
 fi
-libs=$(ls "$root/lib" | tr '\n' ' ' | sed 's/ $//')
+libs=$(cd "$root/lib" && printf '%s ' * | sed 's/ $//')
 cat > "$root/README" <<EOF
 wingmate $version for Linux ($arch): an init and process supervisor for containers.
 
