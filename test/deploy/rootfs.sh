@@ -172,24 +172,30 @@ WM_KILL=()
 wm_rootfs_start() {
   local root=$1 log=$2
   shift 2
-  env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+  # exec: the job's pid is timeout's itself (a shell with traps set would
+  # otherwise stay in between).
+  (exec env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     HOME=/root LANG=C.UTF-8 "${WM_ENV[@]}" \
     timeout -s KILL 150 unshare --kill-child --pid --fork --mount-proc --root="$root" \
-    "$@" > "$log" 2>&1 < /dev/null &
+    "$@") > "$log" 2>&1 < /dev/null &
   WM_JOB=$!
   WM_KILL+=("$WM_JOB:$BASHPID")
-  # timeout -> unshare -> PID 1 of the namespace
+  # timeout -> unshare -> PID 1 of the namespace, each recorded for
+  # wm_rootfs_stop_all as soon as it is seen.
   local deadline=$((SECONDS + 10)) unshare_pid=""
   WM_PID1=""
   while [ -z "$WM_PID1" ]; do
     # A command that ended at once (a main command's quick exit) has no pid.
     kill -0 "$WM_JOB" 2>/dev/null || return 0
     [ "$SECONDS" -lt "$deadline" ] || { cat "$log" >&2; wm_fail "PID 1 did not start"; }
-    [ -n "$unshare_pid" ] || unshare_pid=$(wm_children_of "$WM_JOB" | head -n 1)
+    if [ -z "$unshare_pid" ]; then
+      unshare_pid=$(wm_children_of "$WM_JOB" | head -n 1)
+      [ -z "$unshare_pid" ] || WM_KILL+=("$unshare_pid:$WM_JOB")
+    fi
     [ -z "$unshare_pid" ] || WM_PID1=$(wm_children_of "$unshare_pid" | head -n 1)
     [ -n "$WM_PID1" ] || sleep 0.05
   done
-  WM_KILL+=("$unshare_pid:$WM_JOB" "$WM_PID1:$unshare_pid")
+  WM_KILL+=("$WM_PID1:$unshare_pid")
 }
 
 # wm_rootfs_stop SECONDS: SIGTERM to PID 1, then waits for the run to end;
@@ -207,10 +213,13 @@ wm_rootfs_stop() {
   wait "$WM_JOB" || WM_EXIT=$?
 }
 
-# Kills, by pid, every PID 1, unshare and watchdog this script started that
-# is still there, innermost first (SIGKILL to a namespace's PID 1 ends
-# everything inside it). A pid is killed only while its parent is still the
-# one recorded, so a pid the system reused for another process is spared.
+# Ends, by pid, every PID 1, unshare and watchdog this script started that
+# is still there, innermost first: SIGKILL to a namespace's PID 1 ends
+# everything inside it. A pid is signalled only while its parent is still
+# the one recorded, so a pid the system reused for another process is
+# spared. A watchdog (timeout) gets SIGTERM, which it passes on to unshare,
+# whose death kills PID 1 (--kill-child): that covers a namespace whose
+# pids were not seen yet.
 wm_rootfs_stop_all() {
   local i pid parent line ppid
   for ((i = ${#WM_KILL[@]} - 1; i >= 0; i--)); do
@@ -218,7 +227,17 @@ wm_rootfs_stop_all() {
     parent=${WM_KILL[i]#*:}
     line=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
     read -r _ ppid _ <<< "${line##*) }"
-    [ "$ppid" != "$parent" ] || kill -KILL "$pid" 2>/dev/null || true
+    [ "$ppid" = "$parent" ] || continue
+    if [ "$parent" = "$BASHPID" ]; then
+      kill -TERM "$pid" 2>/dev/null || true
+      local tries=0
+      while kill -0 "$pid" 2>/dev/null && [ "$tries" -lt 30 ] &&
+            ! grep -q '^State:.*zombie' "/proc/$pid/status" 2>/dev/null; do
+        sleep 0.1
+        tries=$((tries + 1))
+      done
+    fi
+    kill -KILL "$pid" 2>/dev/null || true
   done
   WM_KILL=()
 }

@@ -26,6 +26,8 @@ case_name=$1
 wm_need_root
 wm_rootfs_private "$@"
 trap wm_rootfs_cleanup EXIT
+# A timeout's SIGTERM (CTest's) runs the EXIT trap too.
+trap 'exit 143' TERM INT
 
 log=""
 dump_log() {
