@@ -205,6 +205,7 @@ caf::behavior reaper_behavior(reaper_actor* self, io_bridge* io,
     [self](claim_atom, const std::string& name) { return on_claim(self, name); },
     [self](adopt_atom, pid_t pid, const std::string& name) { on_adopt(self, pid, name); },
     [self](sweep_atom, int signo) { on_sweep(self, signo); },
+    [self](status_atom) { return self->state.orphans; },
     [self](drain_atom) -> caf::result<bool> {
       if (reap_all(self))
         return true;

@@ -12,7 +12,8 @@
 // Messages: launch_atom + launch_spec -> launch_result; signal_atom +
 // signal_request; reap_atom; claim_atom + name -> claimed_process;
 // adopt_atom + pid + name; sweep_atom + signal (to every process left);
-// drain_atom -> replies once no child process is left.
+// drain_atom -> replies once no child process is left; status_atom -> the
+// number of orphans reaped so far (std::uint64_t).
 
 #include <sys/resource.h>
 

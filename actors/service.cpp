@@ -6,6 +6,7 @@
 #include "actors/guards.hpp"
 #include "actors/logging.hpp"
 #include "actors/service_machine.hpp"
+#include "actors/service_status_of.hpp"
 #include "messages/environment.hpp"
 #include "messages/messages.hpp"
 
@@ -129,6 +130,10 @@ caf::behavior service_behavior(service_actor* self, service_spec spec, caf::acto
     },
     [self](stop_atom) { carry_out(self, self->state.machine->stop()); },
     [self](pass_atom, int signo) { carry_out(self, self->state.machine->forward(signo)); },
+    [self](status_atom) {
+      auto& s = self->state;
+      return status_of(s.spec, *s.machine, now(), std::chrono::system_clock::now());
+    },
     [self](reaper_atom, const caf::actor& new_reaper) {
       auto& s = self->state;
       s.reaper = new_reaper;

@@ -5,7 +5,8 @@
 //
 // Messages: child_exited (from the reaper); service_timer (its own);
 // stop_atom and pass_atom + signal (from the supervisor); reaper_atom + the
-// new reaper when the reaper was replaced.
+// new reaper when the reaper was replaced; status_atom (from a status dump;
+// the reply is its service_status).
 
 #include <caf/fwd.hpp>
 

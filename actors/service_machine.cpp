@@ -7,26 +7,6 @@
 
 namespace wm {
 
-std::string_view to_string(service_state state) {
-  switch (state) {
-    case service_state::stopped:
-      return "stopped";
-    case service_state::starting:
-      return "starting";
-    case service_state::running:
-      return "running";
-    case service_state::backoff:
-      return "backoff";
-    case service_state::stopping:
-      return "stopping";
-    case service_state::exited:
-      return "exited";
-    case service_state::fatal:
-      return "fatal";
-  }
-  return "stopped";
-}
-
 service_machine::service_machine(service_settings settings)
   : settings_(std::move(settings)),
     budget_(settings_.restart.max_restarts, settings_.restart.restart_window) {
@@ -79,6 +59,7 @@ service_machine::actions service_machine::launch_failed(const std::string& messa
   launch_in_flight_ = false;
   pid_ = 0;
   last_exit_ = exit_status::exited(shell_code);
+  last_exit_at_ = now;
   if (stop_requested_) {
     state_ = service_state::stopped;
     return {log_action{log_level::warning, "could not start: " + message},
@@ -100,6 +81,7 @@ service_machine::actions service_machine::exited(pid_t pid, const exit_status& s
     return {};
   pid_ = 0;
   last_exit_ = status;
+  last_exit_at_ = now;
   const auto ran = std::chrono::duration_cast<millis>(now - started_at_.value_or(now));
 
   if (state_ == service_state::stopping) {

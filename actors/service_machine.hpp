@@ -31,12 +31,9 @@
 #include "messages/log_level.hpp"
 #include "messages/restart_policy.hpp"
 #include "messages/service_report.hpp"
+#include "messages/service_state.hpp"
 
 namespace wm {
-
-enum class service_state { stopped, starting, running, backoff, stopping, exited, fatal };
-
-std::string_view to_string(service_state state);
 
 enum class timer_kind : std::uint8_t {
   startsecs, ///< the start has lasted long enough to count
@@ -126,6 +123,8 @@ public:
   pid_t pid() const { return pid_; }
   unsigned restarts() const { return restarts_; }
   const std::optional<exit_status>& last_exit() const { return last_exit_; }
+  /// When the last exit (or failed start) happened.
+  std::optional<steady_time> last_exit_at() const { return last_exit_at_; }
   std::optional<steady_time> started_at() const { return started_at_; }
   /// When the next start is due (in backoff).
   std::optional<steady_time> next_start() const { return next_start_; }
@@ -151,6 +150,7 @@ private:
   unsigned short_runs_ = 0;
   restart_budget budget_;
   std::optional<exit_status> last_exit_;
+  std::optional<steady_time> last_exit_at_;
   std::optional<steady_time> started_at_;
   std::optional<steady_time> next_start_;
   std::string fatal_reason_;

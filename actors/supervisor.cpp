@@ -1,5 +1,7 @@
 #include "actors/supervisor.hpp"
 
+#include <unistd.h>
+
 #include <csignal>
 
 #include <caf/all.hpp>
@@ -11,6 +13,8 @@
 #include "actors/logging.hpp"
 #include "actors/reaper.hpp"
 #include "actors/service.hpp"
+#include "actors/service_status_of.hpp"
+#include "actors/status_dump.hpp"
 #include "messages/duration.hpp"
 #include "messages/messages.hpp"
 #include "messages/signal_names.hpp"
@@ -38,6 +42,15 @@ struct supervisor_state {
   phase current = phase::running;
   int exit_code = exit_code::requested_stop;
   std::vector<caf::response_promise> run_waiters;
+  steady_time started_at = std::chrono::steady_clock::now();
+  /// The status dump in progress (null: none), and whether a SIGUSR1 came
+  /// while it ran.
+  caf::actor dump;
+  bool dump_again = false;
+  std::uint64_t dump_sequence = 0;
+  /// Answers status_atom with every cron job's state; null until cron runs
+  /// under this supervisor.
+  caf::actor cron_clock;
   log::logger log{"supervisor"};
 
   static inline const char* name = "supervisor";
@@ -61,6 +74,8 @@ void finish(supervisor_actor* self) {
   for (auto& [name, actor] : st.services)
     self->send_exit(actor, caf::exit_reason::user_shutdown);
   self->send_exit(st.reaper, caf::exit_reason::user_shutdown);
+  if (st.dump)
+    self->send_exit(st.dump, caf::exit_reason::user_shutdown);
   // The run can end before main has asked for its result (a main command
   // that cannot start, a SIGTERM at once): then the answer waits here.
   if (st.run_waiters.empty())
@@ -149,6 +164,66 @@ void on_report(supervisor_actor* self, const service_report& report) {
   }
 }
 
+wingmate_status own_status(const supervisor_state& st) {
+  wingmate_status own;
+  own.version = st.config.status.version;
+  own.pid = ::getpid();
+  own.pid1 = own.pid == 1;
+  own.started_at = to_system_time(st.started_at, std::chrono::steady_clock::now(),
+                                  std::chrono::system_clock::now());
+  own.stopping = st.current != phase::running;
+  own.config_dir = st.config.status.config_dir;
+  own.sequence = st.dump_sequence;
+  own.status_file = st.config.status.file.string();
+  return own;
+}
+
+void start_dump(supervisor_actor* self) {
+  auto& st = self->state;
+  status_dump_request request;
+  ++st.dump_sequence;
+  request.snapshot.wingmate = own_status(st);
+  for (const auto& spec : st.config.services) {
+    request.snapshot.services.push_back(status_from_spec(spec));
+    auto it = st.services.find(spec.name);
+    request.service_actors.push_back(it == st.services.end() ? caf::actor{} : it->second);
+  }
+  request.reaper = st.reaper;
+  request.cron_clock = st.cron_clock;
+  request.file = st.config.status.file;
+  request.deadline = st.config.status.answer_deadline;
+  st.dump = spawn_status_dump(self, std::move(request));
+}
+
+void on_status_request(supervisor_actor* self, const std::string& from) {
+  auto& st = self->state;
+  if (st.current == phase::done)
+    return;
+  if (st.config.status.file.empty()) {
+    st.log.warning("received SIGUSR1{}, but there is no status file to write: {}. Set "
+                   "WINGMATE_STATUS_FILE to a file in a writable directory and restart",
+                   from, st.config.status.unusable);
+    return;
+  }
+  if (st.dump) {
+    st.dump_again = true;
+    st.log.debug("received SIGUSR1{} during status dump #{}; one more follows it", from,
+                 st.dump_sequence);
+    return;
+  }
+  st.log.debug("received SIGUSR1{}; writing status #{}", from, st.dump_sequence + 1);
+  start_dump(self);
+}
+
+void on_dump_over(supervisor_actor* self) {
+  auto& st = self->state;
+  st.dump = nullptr;
+  if (st.dump_again) {
+    st.dump_again = false;
+    start_dump(self);
+  }
+}
+
 void on_signal(supervisor_actor* self, const os_signal& sig) {
   auto& st = self->state;
   const std::string name = signal_name(sig.signo);
@@ -170,8 +245,7 @@ void on_signal(supervisor_actor* self, const os_signal& sig) {
         self->send(actor, pass_atom_v, sig.signo);
       break;
     case SIGUSR1:
-      st.log.info("received SIGUSR1{}; it is reserved for the status dump and not passed on",
-                  from);
+      on_status_request(self, from);
       break;
     case SIGWINCH:
     case SIGCONT:
@@ -205,6 +279,10 @@ void on_down(supervisor_actor* self, const caf::down_msg& msg) {
     return;
   if (msg.source == st.reaper.address()) {
     replace_reaper(self);
+    return;
+  }
+  if (st.dump && msg.source == st.dump.address()) {
+    on_dump_over(self);
     return;
   }
   auto it = st.names.find(msg.source);

@@ -13,11 +13,19 @@
 // very end); os_signal (from the signal bridge); service_report (from the
 // services); lookup_atom + name (the actor running that service, or the
 // reaper for "reaper").
+//
+// Status (SIGUSR1): one dump at a time (actors/status_dump.hpp). A SIGUSR1
+// that arrives while one is in progress is folded into a single further
+// dump once it ends, so a burst of signals costs at most two dumps and every
+// document carries a larger sequence number than the one before.
 
 #include <sys/resource.h>
 
 #include <caf/fwd.hpp>
+#include <chrono>
+#include <filesystem>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "messages/service_spec.hpp"
@@ -26,10 +34,23 @@ namespace wm {
 
 class io_bridge;
 
+/// What the status dumps need to know (see docs-status.md).
+struct status_settings {
+  std::string version;
+  std::string config_dir;
+  /// Where the document goes; empty when no directory was usable, and then
+  /// `unusable` says why.
+  std::filesystem::path file;
+  std::string unusable;
+  /// How long a dump waits for each actor's answer.
+  std::chrono::milliseconds answer_deadline{1000};
+};
+
 struct supervisor_config {
   std::vector<service_spec> services;
   io_bridge* io = nullptr;
   std::optional<rlimit> original_nofile;
+  status_settings status;
 };
 
 /// Spawns the supervisor over an already running reaper.

@@ -24,7 +24,7 @@ constexpr const char* k_footer =
   "127 not found, 126 not executable); 1 when a service with on_fatal: shutdown gave up;\n"
   "2 for a configuration or usage error; 3 for an internal failure of wingmate.\n\n"
   "Signals: TERM, INT, QUIT stop everything; HUP and USR2 are passed to every running\n"
-  "service; USR1 is reserved for the status dump.\n\n"
+  "service; USR1 writes the status document that 'wingmate status' shows.\n\n"
   "Examples:\n"
   "  wingmate -c /etc/wingmate\n"
   "  wingmate --log-format json -- /usr/local/bin/app --port 8080";
@@ -58,6 +58,7 @@ cli_outcome parse_command_line(int argc, const char* const* argv) {
     ->capture_default_str();
   add_cron_next_command(app, outcome);
   add_check_command(app, outcome);
+  add_status_command(app, outcome);
 
   std::vector<const char*> args;
   for (const auto& arg : split.options)

@@ -65,6 +65,9 @@ void read_restart_policy(field_reader& r, service_spec& spec) {
   r.count("max_restarts", policy.max_restarts);
   r.duration("restart_window", policy.restart_window);
   r.choice("on_fatal", policy.on_fatal, parse_fatal_action, "ignore, shutdown");
+  // Only a written on_fatal: ignore marks a service optional for
+  // `wingmate status --check`; the default does not.
+  policy.on_fatal_declared = r.has("on_fatal");
   if (policy.restart_window.count() == 0)
     r.fail("restart_window", "is 0; give the time within which max_restarts are counted, "
                              "like 60");

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <caf/all.hpp>
+#include <cstdlib>
 
 #include "actors/io_bridge.hpp"
 #include "actors/reaper.hpp"
@@ -10,6 +11,7 @@
 #include "actors/supervisor.hpp"
 #include "main/config.hpp"
 #include "main/process_setup.hpp"
+#include "main/status_location.hpp"
 #include "messages/messages.hpp"
 
 namespace wm {
@@ -28,8 +30,28 @@ void configure_caf(caf::actor_system_config& cfg) {
   cfg.add_message_types<caf::id_block::wingmate>();
 }
 
+// Claims the place for the status file and writes the pid file there.
+status_location claim_status_files(const log::logger& log) {
+  const auto configured = configured_status_paths(std::getenv("WINGMATE_STATUS_FILE"));
+  const auto fallback = fallback_status_paths(configured, std::getenv("TMPDIR"), ::geteuid());
+  auto where = claim_status_location(configured, fallback, ::getpid());
+  if (!where.note.empty())
+    log.warning("{}", where.note);
+  return where;
+}
+
+status_settings status_settings_for(const loaded_config& config, const status_location& where) {
+  status_settings status;
+  status.version = WINGMATE_VERSION;
+  status.config_dir = config.dir.string();
+  status.file = where.paths.status_file;
+  if (status.file.empty())
+    status.unusable = where.note;
+  return status;
+}
+
 int supervise(const loaded_config& config, std::optional<rlimit> original_nofile,
-              const log::logger& log) {
+              status_settings status, const log::logger& log) {
   io_bridge io;
   io.start();
   caf::actor_system_config cfg;
@@ -38,8 +60,8 @@ int supervise(const loaded_config& config, std::optional<rlimit> original_nofile
   int code = exit_code::internal_failure;
   {
     auto reaper = spawn_reaper(system, io, original_nofile);
-    auto supervisor =
-      spawn_supervisor(system, supervisor_config{config.services, &io, original_nofile}, reaper);
+    auto supervisor = spawn_supervisor(
+      system, supervisor_config{config.services, &io, original_nofile, std::move(status)}, reaper);
     signal_bridge signals{system, supervisor};
     signals.start();
 
@@ -89,12 +111,15 @@ int run(const run_options& options) {
   log.info("wingmate {} starting {} service{} from {} as {}", WINGMATE_VERSION,
            config.services.size(), config.services.size() == 1 ? "" : "s", config.dir.string(),
            pid1 ? "PID 1" : "pid " + std::to_string(::getpid()) + " (subreaper)");
+  const auto status_files = claim_status_files(log);
+  int code = exit_code::internal_failure;
   try {
-    return supervise(config, original_nofile, log);
+    code = supervise(config, original_nofile, status_settings_for(config, status_files), log);
   } catch (const std::exception& e) {
     log.error("internal failure: {}", e.what());
-    return exit_code::internal_failure;
   }
+  release_pid_file(status_files.paths.pid_file, ::getpid());
+  return code;
 }
 
 } // namespace wm

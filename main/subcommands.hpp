@@ -17,4 +17,7 @@ void add_cron_next_command(CLI::App& app, cli_outcome& outcome);
 /// `wingmate check [-c DIR] [-- CMD ARGS...]` (check_command.cpp).
 void add_check_command(CLI::App& app, cli_outcome& outcome);
 
+/// `wingmate status [--json] [--check] [--timeout SECONDS]` (status_command.cpp).
+void add_status_command(CLI::App& app, cli_outcome& outcome);
+
 } // namespace wm

@@ -8,17 +8,22 @@
 //   service --signal(signal_request)--> reaper
 //   reaper --child_exited--> owner of the pid
 //   supervisor --stop / forward--> service --service_report--> supervisor
+//   status dump --status--> service (service_status), reaper (orphan count),
+//                           cron clock (std::vector<cron_status>)
 
 #include <sys/types.h>
 
 #include <caf/all.hpp>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "actors/service_machine.hpp"
+#include "messages/cron_status.hpp"
 #include "messages/launch.hpp"
 #include "messages/service_report.hpp"
 #include "messages/service_spec.hpp"
+#include "messages/service_status.hpp"
 
 namespace wm {
 
@@ -95,6 +100,8 @@ typename Inspector::result_type inspect(Inspector& f, service_report& x) {
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(wm::launch_spec)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(wm::launch_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(wm::service_spec)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(wm::service_status)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::vector<wm::cron_status>)
 
 // Atom texts are unique to wingmate so that they never match CAF's own.
 CAF_BEGIN_TYPE_ID_BLOCK(wingmate, caf::first_custom_type_id)
@@ -131,4 +138,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(wingmate, caf::first_custom_type_id)
   CAF_ADD_ATOM(wingmate, wm, reaper_atom, "wm_reaper")
   /// anyone -> supervisor: the actor running a service (reply: caf::actor).
   CAF_ADD_ATOM(wingmate, wm, lookup_atom, "wm_lookup")
+
+  // -- status --
+  CAF_ADD_TYPE_ID(wingmate, (wm::service_status))
+  CAF_ADD_TYPE_ID(wingmate, (std::vector<wm::cron_status>))
+  /// status dump -> service: your state (reply: service_status);
+  /// -> reaper: orphans reaped so far (reply: std::uint64_t);
+  /// -> cron clock: every job's state (reply: std::vector<cron_status>).
+  CAF_ADD_ATOM(wingmate, wm, status_atom, "wm_status")
 CAF_END_TYPE_ID_BLOCK(wingmate)

@@ -52,7 +52,8 @@ protected:
     spec.name = "worker";
     spec.run.command = {test::helper_bin("wm_test_child"), "sleep"};
     reaper = spawn_reaper(*system, io, std::nullopt);
-    supervisor = spawn_supervisor(*system, supervisor_config{{spec}, &io, std::nullopt}, reaper);
+    supervisor =
+      spawn_supervisor(*system, supervisor_config{{spec}, &io, std::nullopt, {}}, reaper);
     signals = std::make_unique<signal_bridge>(*system, supervisor);
     signals->start();
   }

@@ -207,7 +207,10 @@ std::vector<pid_t> all_pids() {
 } // namespace
 
 namespaced_wingmate::namespaced_wingmate(std::vector<std::string> args, start_options options)
-  : unshare_(unshare_args(std::move(args)), std::move(options)) {
+  : status_file_(options.env.contains("WINGMATE_STATUS_FILE")
+                   ? fs::path(options.env.at("WINGMATE_STATUS_FILE"))
+                   : status_dir_ / "status.json"),
+    unshare_(unshare_args(std::move(args)), with_status_file(std::move(options))) {
   const std::string exe = fs::canonical(wingmate_bin()).string();
   wait_until(
     [&] {
@@ -228,6 +231,20 @@ namespaced_wingmate::~namespaced_wingmate() {
   if (wingmate_pid_ > 0 && unshare_.running())
     ::kill(wingmate_pid_, SIGKILL);
   unshare_.wait_exit(10s);
+}
+
+start_options namespaced_wingmate::with_status_file(start_options options) const {
+  options.env.try_emplace("WINGMATE_STATUS_FILE", status_file_.string());
+  return options;
+}
+
+std::unique_ptr<child_process> namespaced_wingmate::run_inside(std::vector<std::string> argv,
+                                                               start_options options) const {
+  std::vector<std::string> entered{"nsenter", "-t", std::to_string(wingmate_pid_), "-p", "-m",
+                                   "--"};
+  entered.insert(entered.end(), argv.begin(), argv.end());
+  return std::make_unique<child_process>(std::move(entered),
+                                         with_status_file(std::move(options)));
 }
 
 void namespaced_wingmate::signal(int signo) const {

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -117,12 +118,23 @@ struct ns_process {
   std::string cmdline;
 };
 
-/// wingmate as PID 1 of a new PID namespace, with its own /proc.
+/// wingmate as PID 1 of a new PID namespace, with its own /proc. Unless the
+/// test sets WINGMATE_STATUS_FILE, each one writes its status document (and
+/// pid file) to a fresh directory of its own, so that tests running side by
+/// side never share one.
 class namespaced_wingmate {
 public:
   /// `args` follow the wingmate program name.
   explicit namespaced_wingmate(std::vector<std::string> args, start_options options = {});
   ~namespaced_wingmate();
+
+  /// The WINGMATE_STATUS_FILE wingmate was started with.
+  const std::filesystem::path& status_file() const { return status_file_; }
+
+  /// Starts `argv` inside wingmate's PID and mount namespaces (nsenter),
+  /// with WINGMATE_STATUS_FILE set as for wingmate unless `options` sets it.
+  std::unique_ptr<child_process> run_inside(std::vector<std::string> argv,
+                                            start_options options = {}) const;
 
   child_process& process() { return unshare_; }
   /// wingmate's pid as seen from the test (outside the namespace).
@@ -142,6 +154,10 @@ public:
   std::string all_output() const { return unshare_.all_output(); }
 
 private:
+  start_options with_status_file(start_options options) const;
+
+  temp_dir status_dir_;
+  std::filesystem::path status_file_;
   child_process unshare_;
   pid_t wingmate_pid_ = 0;
   std::string ns_id_;

@@ -11,30 +11,11 @@
 #include <optional>
 #include <string>
 
+#include "scoped_tz.hpp"
+
 namespace {
 
-// Sets TZ for one test and puts the old value back.
-class scoped_tz {
-public:
-  explicit scoped_tz(const char* zone) {
-    if (const char* old = std::getenv("TZ"))
-      saved_ = old;
-    ::setenv("TZ", zone, 1);
-    ::tzset();
-  }
-  ~scoped_tz() {
-    if (saved_)
-      ::setenv("TZ", saved_->c_str(), 1);
-    else
-      ::unsetenv("TZ");
-    ::tzset();
-  }
-  scoped_tz(const scoped_tz&) = delete;
-  scoped_tz& operator=(const scoped_tz&) = delete;
-
-private:
-  std::optional<std::string> saved_;
-};
+using wm::test::scoped_tz;
 
 std::time_t utc(int year, int month, int day, int hour, int minute, int second = 0) {
   std::tm parts{};
