@@ -59,7 +59,7 @@ for dir in "$examples"/*/; do
 done
 
 wm_step "each example's entries and key settings"
-expect demo 'sorted(service) == ["flaky", "web", "worker"]' 'not cron'
+expect demo 'sorted(service) == ["flaky", "web", "worker"]' 'sorted(cron) == ["crontab:3"]'
 expect nginx 'sorted(service) == ["nginx"]' 'sorted(cron) == ["rotate-logs"]' \
   'service["nginx"]["stop_signal"] == "SIGQUIT"' \
   'cron["rotate-logs"]["schedule"] == "0 * * * *"' \
