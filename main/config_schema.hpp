@@ -2,7 +2,7 @@
 // The schema of wingmate.json and wingmate.yaml: the `service` and `cron`
 // sections turned into service and cron job specs, with every structural
 // mistake collected. The keys, their types and defaults are documented in
-// docs-config.md; the defaults themselves live in service_spec,
+// the README ("Configuration"); the defaults themselves live in service_spec,
 // restart_policy and cron_spec.
 //
 // Users and groups are only read here (resolve_identities() in

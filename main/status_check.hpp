@@ -4,7 +4,7 @@
 // declares `on_fatal: ignore` (the document marks it "optional"): the
 // operator said wingmate may run on without it. The default on_fatal is
 // ignore too, but a default says nothing about the service, so it does not
-// exempt it (see docs-status.md).
+// exempt it (see the README ("Status")).
 
 #include <string>
 

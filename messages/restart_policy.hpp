@@ -52,7 +52,7 @@ struct restart_policy {
   fatal_action on_fatal = fatal_action::ignore;
   /// on_fatal was written in the config rather than left at its default.
   /// Only a declared `ignore` marks a service as optional, so that
-  /// `wingmate status --check` does not count it (see docs-status.md).
+  /// `wingmate status --check` does not count it (see the README ("Status")).
   bool on_fatal_declared = false;
 
   friend bool operator==(const restart_policy&, const restart_policy&) = default;

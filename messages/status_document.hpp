@@ -1,6 +1,6 @@
 #pragma once
 // The status document: a status_snapshot rendered as JSON, the shape
-// documented in docs-status.md. Pure: the snapshot carries every time it
+// documented in the README ("Status"). Pure: the snapshot carries every time it
 // needs (taken_at stands for "now"), so rendering is tested without clocks.
 //
 // Every key is always present; what does not apply is null. Times are ISO

@@ -55,7 +55,7 @@ std::string write_file_atomically(const std::filesystem::path& path, std::string
 
   std::string error;
   // No fsync: the rename alone is what keeps readers from a partial file,
-  // and a status snapshot is worthless after a crash (see docs-status.md).
+  // and a status snapshot is worthless after a crash (see the README ("Status")).
   if (::fchmod(fd, mode) < 0)
     error = failure("set the permissions of", temp);
   else if (!write_all(fd, content))

@@ -70,9 +70,9 @@ glibc=$(max_version GLIBC)
 glibcxx=$(max_version GLIBCXX)
 grep -q "glibc $glibc or newer" "$root/README" || wm_fail "README does not say glibc $glibc"
 grep -q "GLIBCXX_$glibcxx" "$root/README" || wm_fail "README does not say GLIBCXX_$glibcxx"
-docs=$(cat "$WM_TOP/README.md" "$WM_TOP"/docs-deploy.md 2>/dev/null || true)
-grep -q "glibc $glibc" <<< "$docs" || wm_fail "README.md/docs-deploy.md do not say glibc $glibc"
-grep -q "GLIBCXX_$glibcxx" <<< "$docs" || wm_fail "README.md/docs-deploy.md do not say GLIBCXX_$glibcxx"
+docs=$(cat "$WM_TOP/README.md")
+grep -q "glibc $glibc" <<< "$docs" || wm_fail "README.md does not say glibc $glibc"
+grep -q "GLIBCXX_$glibcxx" <<< "$docs" || wm_fail "README.md does not say GLIBCXX_$glibcxx"
 
 wm_step "reproducible: a second run gives the same bytes"
 first=$(sha256sum < "$tarball")

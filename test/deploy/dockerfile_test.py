@@ -232,13 +232,13 @@ def example_images():
 
 def documented():
     docs = ""
-    for name in ("README.md", "docs-deploy.md"):
+    for name in ("README.md",):
         path = os.path.join(TOP, name)
         if os.path.exists(path):
             docs += open(path, encoding="utf-8").read()
     for needle in ('ENTRYPOINT ["/usr/local/bin/wingmate-entrypoint"]', "CMD []",
                    "STOPSIGNAL SIGTERM", "docker build -t wingmate -f deploy/docker/Dockerfile ."):
-        check(needle in docs, f"the documentation (README.md or docs-deploy.md) does not "
+        check(needle in docs, f"README.md does not "
                               f"show {needle!r}")
 
 

@@ -12,7 +12,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 examples=$WM_TOP/deploy/examples
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-skipped=""
 
 # expect EXAMPLE PYTHON-CONDITION...: each condition holds for `config`,
 # the effective config wingmate check printed.
@@ -41,17 +40,8 @@ for dir in "$examples"/*/; do
   done < <(find "$dir" -type f -perm -u+x)
 done
 
-if ! wm_has_check; then
-  wm_skip "this wingmate has no 'wingmate check' (structured config); only READMEs and scripts checked"
-fi
-
 for dir in "$examples"/*/; do
   example=$(basename "$dir")
-  if [ -f "$dir/crontab" ] && ! wm_has_crontab; then
-    skipped="$skipped $example"
-    echo "note: $example has a crontab, which this wingmate does not read yet; not checked" >&2
-    continue
-  fi
   "$WM_WINGMATE" check -c "$dir" > "$work/$example.json" 2> "$work/$example.err" ||
     { cat "$work/$example.err" >&2; wm_fail "wingmate check rejects deploy/examples/$example"; }
   ! grep -q . "$work/$example.err" ||
@@ -68,11 +58,9 @@ expect nginx 'sorted(service) == ["nginx"]' 'sorted(cron) == ["rotate-logs"]' \
 expect sshd 'sorted(service) == ["sshd"]' 'not cron' \
   'service["sshd"]["pidfile"] == "/run/sshd.pid"' \
   'service["sshd"]["command"] == ["/etc/wingmate/bin/start-sshd"]'
-if [[ $skipped != *go-layout* ]]; then
-  expect go-layout 'sorted(service) == ["clock", "heartbeat.sh", "spooler.sh"]' \
-    'sorted(cron) == ["crontab:3", "crontab:4", "stamp"]' \
-    'service["clock"]["user"] == "1200"'
-fi
+expect go-layout 'sorted(service) == ["clock", "heartbeat.sh", "spooler.sh"]' \
+  'sorted(cron) == ["crontab:3", "crontab:4", "stamp"]' \
+  'service["clock"]["user"] == "1200"'
 
 wm_step "every schedule of the examples parses (wingmate cron-next)"
 {
@@ -89,7 +77,4 @@ while IFS= read -r schedule; do
   "$WM_WINGMATE" cron-next "$schedule" >/dev/null || wm_fail "cron-next rejects '$schedule'"
 done < "$work/schedules"
 
-if [ -n "$skipped" ]; then
-  wm_skip "checked everything but${skipped} (needs the crontab feature)"
-fi
 echo "passed: examples"

@@ -48,7 +48,7 @@ def load_all(path):
 
 def docs():
     text = ""
-    for name in ("README.md", "docs-deploy.md"):
+    for name in ("README.md",):
         path = os.path.join(TOP, name)
         if os.path.exists(path):
             text += open(path, encoding="utf-8").read()
@@ -164,7 +164,7 @@ def documentation():
     for needle in ("`" + " ".join(PROBE) + "`", f"terminationGracePeriodSeconds: {GRACE}",
                    f"stop_grace_period: {GRACE}s", "init: false"):
         check(needle in text,
-              f"the documentation (README.md or docs-deploy.md) does not show {needle}")
+              f"README.md does not show {needle}")
 
 
 kubernetes()

@@ -185,7 +185,6 @@ EOF
 }
 
 case_probe() {
-  wm_has_status || wm_skip "needs 'wingmate status --check' (the status feature), not in this build"
   image_layout
   local probe=() line
   while IFS= read -r line; do probe+=("$line"); done < <(k8s_probe)
@@ -307,8 +306,6 @@ sshd_checks() {
 }
 
 case_sshd() {
-  wm_has_pidfile ||
-    wm_skip "needs native pidfile services (pidfile: in wingmate.yaml), not in this build"
   local port
   sshd_root
   wm_step "sshd under wingmate through its pidfile, on 127.0.0.1:$port"
@@ -330,7 +327,6 @@ case_sshd_wmpidproxy() {
 }
 
 case_go_layout() {
-  wm_has_crontab || wm_skip "needs the crontab file (the cron feature), not in this build"
   bundle_with_example go-layout
   wm_step "the Go wingmate's layout as /etc/wingmate, run unchanged"
   wm_rootfs_start "$WM_ROOT" "$log" /usr/local/bin/wingmate

@@ -1,5 +1,5 @@
 #pragma once
-// Checks a status document against the schema docs-status.md documents:
+// Checks a status document against the schema the README ("Status") documents:
 // every required key is present with its type (or null where the schema
 // allows it), states come from the documented sets, times are ISO 8601 with
 // milliseconds and offset. Returns one line per problem; empty when valid.

@@ -1,5 +1,5 @@
 // The status document: every service state, cron job records and
-// wingmate's own section rendered into JSON, with the shape docs-status.md
+// wingmate's own section rendered into JSON, with the shape the README ("Status")
 // documents (every key present, null where it does not apply).
 
 #include "messages/status_document.hpp"
