@@ -328,3 +328,82 @@ TEST(Status, ClearErrorsWhenThereIsNoWingmateOrNoDocument) {
 
 } // namespace
 } // namespace wm::test
+
+namespace wm::test {
+namespace {
+
+// The states that only the structured config can bring about, a cron job and
+// a pidfile service, all in one document.
+TEST(Status, PolicyStatesCronJobsAndDaemonsShowAsTheyAre) {
+  config_dir config;
+  const std::string child = helper_bin("wm_test_child");
+  const std::string pidfile = config.file("d.pid");
+  config.dir().write(
+    "wingmate.yaml",
+    "service:\n"
+    "  idle:\n    command: [" + child + ", sleep]\n    autostart: false\n"
+    "  done:\n    command: [" + child + ", exit, '0']\n    restart: on-failure\n"
+    "  givesup:\n    command: [" + child + ", exit, '4']\n    max_restarts: 2\n"
+    "    backoff: {initial: 0.05}\n    on_fatal: ignore\n"
+    "  nobody:\n    command: [" + child + ", sleep]\n    user: no-such-user-wm-status\n"
+    "  daemon:\n    command: [/bin/sh, -c, '" + child + " sleep & echo $! > " + pidfile
+      + "']\n    pidfile: " + pidfile + "\n"
+    "cron:\n"
+    "  hourly:\n    command: [/bin/true]\n    schedule: '@hourly'\n    timeout: 30\n"
+    "  broken:\n    command: [/bin/true]\n    schedule: '61 * * * *'\n");
+  namespaced_wingmate wm({"-c", config.path()});
+  ASSERT_TRUE(wm.wait_for_output("service[givesup]: gave up", 10s)) << wm.all_output();
+  ASSERT_TRUE(wm.wait_for_output("service[daemon]: found daemon pid", 10s)) << wm.all_output();
+  ASSERT_TRUE(wm.wait_for_output("service[done]: exited with code 0", 10s)) << wm.all_output();
+
+  const json doc = dump(wm, 1);
+  ASSERT_TRUE(doc.is_object()) << read_file(wm.status_file());
+  EXPECT_EQ(status_schema_problems(doc), std::vector<std::string>{}) << doc.dump(2);
+
+  EXPECT_EQ(service_named(doc, "idle")["state"], "stopped");
+  EXPECT_EQ(service_named(doc, "idle")["autostart"], false);
+  const json& done = service_named(doc, "done");
+  EXPECT_EQ(done["state"], "exited");
+  EXPECT_EQ(done["last_exit"]["code"], 0);
+  EXPECT_EQ(done["policy"]["restart"], "on-failure");
+  const json& givesup = service_named(doc, "givesup");
+  EXPECT_EQ(givesup["state"], "fatal");
+  EXPECT_EQ(givesup["restarts"], 2);
+  EXPECT_NE(givesup["fatal_reason"].get<std::string>().find("max_restarts"), std::string::npos);
+  EXPECT_EQ(givesup["optional"], true);
+  const json& nobody = service_named(doc, "nobody");
+  EXPECT_EQ(nobody["state"], "fatal");
+  EXPECT_NE(nobody["fatal_reason"].get<std::string>().find("no-such-user-wm-status"),
+            std::string::npos);
+  EXPECT_EQ(nobody["optional"], false);
+  const json& daemon = service_named(doc, "daemon");
+  EXPECT_EQ(daemon["pidfile"], pidfile);
+  EXPECT_EQ(daemon["watched_pid"], std::stoi(read_file(pidfile)));
+  EXPECT_EQ(daemon["pid"], daemon["watched_pid"]);
+
+  ASSERT_EQ(doc["cron"].size(), 2u);
+  const json& hourly = doc["cron"][1];
+  EXPECT_EQ(hourly["name"], "hourly");
+  EXPECT_EQ(hourly["state"], "waiting");
+  EXPECT_TRUE(hourly["next_run"].is_string());
+  EXPECT_EQ(hourly["runs"], 0);
+  EXPECT_EQ(hourly["policy"]["timeout"], 30.0);
+  const json& broken = doc["cron"][0];
+  EXPECT_EQ(broken["state"], "fatal");
+  EXPECT_NE(broken["fatal_reason"].get<std::string>().find("61 is out of range"),
+            std::string::npos);
+  EXPECT_EQ(doc["errors"], json::array());
+
+  // givesup declares on_fatal: ignore, so only the unknown user fails the
+  // liveness check.
+  auto check = inside(wm, {"status", "--check"});
+  EXPECT_EQ(check.code, 1) << check.out << check.err;
+  EXPECT_NE(check.err.find("service nobody is fatal"), std::string::npos) << check.err;
+  EXPECT_EQ(check.err.find("givesup"), std::string::npos) << check.err;
+
+  wm.signal(SIGTERM);
+  EXPECT_EQ(wm.wait_exit(10s), 0) << wm.all_output();
+}
+
+} // namespace
+} // namespace wm::test
