@@ -1,0 +1,33 @@
+#!/bin/sh
+# One stage of scripts/test.sh: test-stage.sh STAGE [CTEST ARGS...]. See
+# test.sh for what each stage does; run through it to get the time budget.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+jobs=$(nproc)
+stage=$1
+shift
+
+case $stage in
+  release)
+    build_dir=${BUILD_DIR:-$top/build}
+    BUILD_DIR=$build_dir sh "$top/scripts/build.sh"
+    cd "$build_dir"
+    ctest -j "$jobs" --timeout 200 --output-on-failure "$@"
+    ;;
+  asan)
+    build_dir=$top/build-asan
+    BUILD_DIR=$build_dir sh "$top/scripts/build.sh" -DWINGMATE_SANITIZE=ON \
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    cd "$build_dir"
+    # Every finding fails its test: leaks at exit, the first ASan report,
+    # and any UBSan report (the build also stops recovery).
+    ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 \
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      ctest -j "$jobs" --timeout 300 --output-on-failure -LE deploy "$@"
+    ;;
+  *)
+    echo "test-stage.sh: unknown stage '$stage' (known: release asan)" >&2
+    exit 2
+    ;;
+esac
