@@ -79,9 +79,11 @@ if [ "$build" -eq 1 ]; then
 fi
 
 cache=$build_dir/CMakeCache.txt
-[ -f "$cache" ] || die "$build_dir is not a configured build (no CMakeCache.txt); run without --no-build"
+[ -f "$cache" ] ||
+  die "$build_dir is not a configured build (no CMakeCache.txt); run without --no-build"
 grep -q '^WINGMATE_BUNDLE_RPATH:BOOL=ON$' "$cache" ||
-  die "$build_dir was configured without -DWINGMATE_BUNDLE_RPATH=ON, so its installed programs would not find lib/; reconfigure it with that option"
+  die "$build_dir was configured without -DWINGMATE_BUNDLE_RPATH=ON, so its installed" \
+    "programs would not find lib/; reconfigure it with that option"
 version=$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$cache")
 [ -n "$version" ] || die "no project version in $cache"
 arch=$(dpkg --print-architecture)
@@ -97,7 +99,8 @@ for program in wingmate wmexec wmpidproxy; do
   [ -x "$root/bin/$program" ] || die "cmake --install put no bin/$program into the bundle"
   # shellcheck disable=SC2016 # $ORIGIN is literal: the dynamic loader expands it.
   readelf -d "$root/bin/$program" | grep -q 'Library runpath: \[\$ORIGIN/../lib\]' ||
-    die "bin/$program has no run path \$ORIGIN/../lib; was $build_dir configured with -DWINGMATE_BUNDLE_RPATH=ON?"
+    die "bin/$program has no run path \$ORIGIN/../lib; was $build_dir configured with" \
+      "-DWINGMATE_BUNDLE_RPATH=ON?"
 done
 installed=$(find "$root" -type f | sed "s|^$root/||" | sort | tr '\n' ' ')
 [ "$installed" = "bin/wingmate bin/wmexec bin/wmpidproxy " ] ||
@@ -111,18 +114,22 @@ for program in "$root"/bin/*; do
   # itself and the vDSO have no "=>" and belong to the base system.
   ldd "$program" | awk '$2 == "=>" { print $1, $3 }' > "$stage/libs"
   while read -r soname path; do
-    [ "$path" != "not" ] || die "$(basename "$program") needs $soname, which this system cannot find"
-    package=$(owner_of "$path") || die "no Debian package owns $path, which $(basename "$program") needs"
+    name_of_program=$(basename "$program")
+    [ "$path" != "not" ] || die "$name_of_program needs $soname, which this system cannot find"
+    package=$(owner_of "$path") ||
+      die "no Debian package owns $path, which $name_of_program needs"
     if echo "$base" | grep -qx "$package"; then
       continue
     fi
     echo "$runtime" | grep -qx "$package" ||
-      die "$(basename "$program") needs $soname from $package, which is neither in $runtime_list nor in $base_list; add it to $runtime_list"
+      die "$name_of_program needs $soname from $package, which is neither in $runtime_list" \
+        "nor in $base_list; add it to $runtime_list"
     # A run path (DT_RUNPATH) serves only the program's own needs, not those
     # of the libraries it loads; a bundled library the program needs only
     # through another one would be looked up on the system instead.
     readelf -d "$program" | grep -q "Shared library: \[$soname\]" ||
-      die "$(basename "$program") needs $soname only through another library, so lib/ would not be searched for it; link it directly"
+      die "$name_of_program needs $soname only through another library, so lib/ would not" \
+        "be searched for it; link it directly"
     cp -L "$path" "$root/lib/$soname"
     used="$used $package"
   done < "$stage/libs"

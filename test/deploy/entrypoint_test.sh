@@ -41,7 +41,8 @@ expect_wingmate() {
   local expected
   expected=$(printf '%s\n' wingmate "$@")
   [ "$(cat "$work/argv")" = "$expected" ] ||
-    wm_fail "wingmate got [$(tr '\n' ' ' < "$work/argv")], expected [$(tr '\n' ' ' <<< "$expected")]"
+    got=$(tr '\n' ' ' < "$work/argv")
+    wm_fail "wingmate got [$got], expected [$(tr '\n' ' ' <<< "$expected")]"
   [ "$(cat "$work/pid")" = "$entry_pid" ] ||
     wm_fail "wingmate runs as pid $(cat "$work/pid"), not in place of the entry script ($entry_pid)"
   [ "$entry_status" -eq 0 ] || wm_fail "exit status $entry_status"

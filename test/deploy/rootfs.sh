@@ -55,7 +55,8 @@ wm_rootfs_private() {
 wm_rootfs_make_base() {
   local dir=$1 tmp=$1.tmp
   command -v debootstrap >/dev/null ||
-    wm_fail "debootstrap is not installed (it is in deploy/build-packages.txt: run scripts/build.sh)"
+    wm_fail "debootstrap is not installed (it is in deploy/build-packages.txt:" \
+      "run scripts/build.sh)"
   rm -rf "$tmp"
   wm_step "debootstrap --variant=minbase $WM_SUITE with $WM_EXAMPLE_PACKAGES into $dir"
   if ! debootstrap --variant=minbase --include="${WM_EXAMPLE_PACKAGES// /,}" \

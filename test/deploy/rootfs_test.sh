@@ -164,7 +164,8 @@ case_image() {
     -- /bin/sh -c 'echo "main runs as pid $$"; exit 7'
   local deadline=$((SECONDS + 15))
   while kill -0 "$WM_JOB" 2>/dev/null; do
-    [ "$SECONDS" -lt "$deadline" ] || { dump_log; wm_fail "wingmate did not end with its main command"; }
+    [ "$SECONDS" -lt "$deadline" ] ||
+      { dump_log; wm_fail "wingmate did not end with its main command"; }
     sleep 0.05
   done
   WM_EXIT=0

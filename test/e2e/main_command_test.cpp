@@ -66,7 +66,9 @@ TEST(MainCommand, AnInteractiveShellGetsTheTerminal) {
   std::string inner = "unshare --kill-child -p -f --mount-proc " + wingmate_bin()
                       + " -- /bin/sh -i";
   child_process script({"script", "-qefc", inner, "/dev/null"},
-                       with_input("echo hello-$((40+2))\ntty >/dev/null && echo has-tty\nexit 7\n"));
+                       with_input("echo hello-$((40+2))\n"
+                                  "tty >/dev/null && echo has-tty\n"
+                                  "exit 7\n"));
   auto code = script.wait_exit(15s);
   ASSERT_TRUE(code.has_value()) << script.all_output();
   EXPECT_EQ(*code, 7) << script.all_output();

@@ -57,7 +57,8 @@ TEST_F(ConfigDir, EveryExecutableFileIsAServiceNamedAfterIt) {
   auto scan = scan_service_dir(dir);
   ASSERT_EQ(scan.services.size(), 2u);
   EXPECT_EQ(scan.services[0].name, "web.sh");
-  EXPECT_EQ(scan.services[0].run.command, std::vector<std::string>{(dir / "service/web.sh").string()});
+  EXPECT_EQ(scan.services[0].run.command,
+            std::vector<std::string>{(dir / "service/web.sh").string()});
   EXPECT_EQ(scan.services[0].source, "service/web.sh");
   EXPECT_EQ(scan.services[1].name, "worker");
   EXPECT_TRUE(scan.warnings.empty());
