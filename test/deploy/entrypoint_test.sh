@@ -40,9 +40,10 @@ expect_wingmate() {
   [ -f "$work/argv" ] || wm_fail "wingmate was not run (output: $entry_out)"
   local expected
   expected=$(printf '%s\n' wingmate "$@")
-  [ "$(cat "$work/argv")" = "$expected" ] ||
+  if [ "$(cat "$work/argv")" != "$expected" ]; then
     got=$(tr '\n' ' ' < "$work/argv")
     wm_fail "wingmate got [$got], expected [$(tr '\n' ' ' <<< "$expected")]"
+  fi
   [ "$(cat "$work/pid")" = "$entry_pid" ] ||
     wm_fail "wingmate runs as pid $(cat "$work/pid"), not in place of the entry script ($entry_pid)"
   [ "$entry_status" -eq 0 ] || wm_fail "exit status $entry_status"
