@@ -17,12 +17,12 @@ using std::chrono::seconds;
 
 // Offsets never change twice within this span in any real zone, so probing
 // at this pace finds every change.
-constexpr std::time_t k_probe_step = 12 * 3600;
+constexpr std::time_t k_probe_step = std::time_t{12} * 3600;
 
 // More than any UTC offset (real ones stay within -12 h and +14 h): an
 // instant this far before a wall-clock reading is certainly earlier than
 // every instant that shows it.
-constexpr std::time_t k_beyond_any_offset = 2 * 86400;
+constexpr std::time_t k_beyond_any_offset = std::time_t{2} * 86400;
 
 // The first instant in (before, at] whose offset is not `offset`, given that
 // `before` has that offset and `at` has not.
