@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the libFuzzer targets (clang 14, ASan + UBSan, in FUZZ_BUILD_DIR,
 # default build-fuzz/) and runs each for SECONDS_PER_TARGET seconds (default
-# 45), two at a time on a machine with two cores or more. Fails when any
+# 30), two at a time on a machine with two cores or more. Fails when any
 # target crashes, leaks, times out on one input or runs out of memory; the
 # input that did it is left in FUZZ_BUILD_DIR/fuzz-work/NAME/. The corpus a
 # target grows stays there too, so a later run goes on from it; the seeds in
@@ -12,7 +12,7 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-seconds=${1:-45}
+seconds=${1:-30}
 build_dir=${FUZZ_BUILD_DIR:-$top/build-fuzz}
 targets=${FUZZ_TARGETS:-"crontab schedule config_json config_yaml duration signal pidfile
   local_time status wingmate_cli wmexec_cli wmpidproxy_cli"}
