@@ -202,7 +202,9 @@ cron_job_machine::actions cron_job_machine::stop_run(run_record& run, const std:
 void cron_job_machine::report_if_stopped(actions& out) {
   if (stopping_ && runs_.empty() && !reported_stop_) {
     reported_stop_ = true;
-    out.emplace_back(std::in_place_type<report_action>, report_kind::stopped, 0);
+    // Braces, not emplace's parentheses: clang before 16 cannot initialise
+    // an aggregate from parentheses.
+    out.push_back(report_action{report_kind::stopped, 0});
   }
 }
 
