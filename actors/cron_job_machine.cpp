@@ -202,9 +202,10 @@ cron_job_machine::actions cron_job_machine::stop_run(run_record& run, const std:
 void cron_job_machine::report_if_stopped(actions& out) {
   if (stopping_ && runs_.empty() && !reported_stop_) {
     reported_stop_ = true;
-    // Braces, not emplace's parentheses: clang before 16 cannot initialise
-    // an aggregate from parentheses.
-    out.push_back(report_action{report_kind::stopped, 0});
+    // The action is built with braces: clang before 16 cannot initialise an
+    // aggregate from emplace's parentheses. (push_back of the variant makes
+    // g++ 12 warn falsely of an uninitialised string.)
+    out.emplace_back(std::in_place_type<report_action>, report_action{report_kind::stopped, 0});
   }
 }
 
