@@ -49,6 +49,7 @@ void carry_out(cron_job_actor* self, const cron_job_machine::actions& actions);
 void launch(cron_job_actor* self, std::uint64_t run) {
   auto& st = self->state;
   auto what = make_launch_spec(st.spec.name, st.spec.run, current_environment());
+  // cppcheck-suppress accessMoved ; false: `what` is only moved here, and read nowhere after
   self->request(st.reaper, caf::infinite, launch_atom_v, std::move(what))
     .then(
       [self, run](const launch_result& result) {

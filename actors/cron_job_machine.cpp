@@ -67,8 +67,8 @@ cron_job_machine::actions cron_job_machine::launched(std::uint64_t run, pid_t pi
   record->pid = pid;
   actions out{log_action{log_level::info, "started (pid " + std::to_string(pid) + ")"}};
   if (stopping_) {
-    auto stopping = stop_run(*record, "wingmate is stopping");
-    out.insert(out.end(), stopping.begin(), stopping.end());
+    auto stop_actions = stop_run(*record, "wingmate is stopping");
+    out.insert(out.end(), stop_actions.begin(), stop_actions.end());
   } else if (settings_.timeout.count() > 0) {
     out.push_back(cron_timer_action{cron_timer_kind::timeout, run, settings_.timeout});
   }
@@ -148,8 +148,8 @@ cron_job_machine::actions cron_job_machine::stop() {
   for (auto& run : runs_) {
     if (run.pid == 0 || run.stop_sent)
       continue; // a launch in flight is stopped when it reports back
-    auto stopping = stop_run(run, "wingmate is stopping");
-    out.insert(out.end(), stopping.begin(), stopping.end());
+    auto stop_actions = stop_run(run, "wingmate is stopping");
+    out.insert(out.end(), stop_actions.begin(), stop_actions.end());
   }
   report_if_stopped(out);
   return out;
@@ -188,7 +188,7 @@ cron_job_machine::run_record* cron_job_machine::find_run(std::uint64_t id) {
   return it == runs_.end() ? nullptr : &*it;
 }
 
-cron_job_machine::actions cron_job_machine::stop_run(run_record& run, std::string why) {
+cron_job_machine::actions cron_job_machine::stop_run(run_record& run, const std::string& why) {
   run.stop_sent = true;
   const std::string signal = signal_name(settings_.stop_signal);
   return {log_action{run.timed_out ? log_level::warning : log_level::info,
@@ -202,7 +202,10 @@ cron_job_machine::actions cron_job_machine::stop_run(run_record& run, std::strin
 void cron_job_machine::report_if_stopped(actions& out) {
   if (stopping_ && runs_.empty() && !reported_stop_) {
     reported_stop_ = true;
-    out.emplace_back(std::in_place_type<report_action>, report_kind::stopped, 0);
+    // The action is built with braces: clang before 16 cannot initialise an
+    // aggregate from emplace's parentheses. (push_back of the variant makes
+    // g++ 12 warn falsely of an uninitialised string.)
+    out.emplace_back(std::in_place_type<report_action>, report_action{report_kind::stopped, 0});
   }
 }
 

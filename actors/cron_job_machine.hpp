@@ -123,7 +123,7 @@ private:
   };
 
   run_record* find_run(std::uint64_t id);
-  actions stop_run(run_record& run, std::string why);
+  actions stop_run(run_record& run, const std::string& why);
   actions finish(run_record run, cron_run_result result, wall_instant now, millis took);
   void report_if_stopped(actions& out);
 

@@ -13,11 +13,11 @@ namespace wm {
 
 namespace {
 
-constexpr std::size_t k_read_size = 64 * 1024;
+constexpr std::size_t k_read_size = std::size_t{64} * 1024;
 
 // The clock watch is a timer that should never expire: only a change of
 // the clock wakes it. Should the clock reach it, it is armed again.
-constexpr time_t k_clock_watch_horizon = 365 * 24 * 3600;
+constexpr time_t k_clock_watch_horizon = time_t{365} * 24 * 3600;
 
 // Reads one child's stdout or stderr and writes it out line by line.
 class pipe_reader final : public io_bridge::source {

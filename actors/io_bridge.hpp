@@ -33,7 +33,7 @@ namespace wm {
 class io_bridge {
 public:
   /// Longest piece written as one line.
-  static constexpr std::size_t k_max_line = 16 * 1024;
+  static constexpr std::size_t k_max_line = std::size_t{16} * 1024;
 
   io_bridge();
   ~io_bridge();

@@ -189,7 +189,7 @@ void print(std::string_view text) {
   g_stdout.write_all(text);
 }
 
-logger::logger(std::string component, std::string subject) {
+logger::logger(std::string component, const std::string& subject) {
   std::string name = subject.empty() ? std::move(component) : component + "[" + subject + "]";
   impl_ = std::make_shared<spdlog::logger>(std::move(name), own_sink());
   impl_->set_level(to_spdlog(g_min_level));

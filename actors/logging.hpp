@@ -42,7 +42,7 @@ void print(std::string_view text);
 /// A log source: one component, optionally about one service or job.
 class logger {
 public:
-  explicit logger(std::string component, std::string subject = {});
+  explicit logger(std::string component, const std::string& subject = {});
   ~logger();
   logger(const logger&);
   logger& operator=(const logger&);

@@ -228,7 +228,7 @@ void follow(watcher_actor* self, pid_t ended) {
 }
 
 void check_liveness(watcher_actor* self) {
-  auto& st = self->state;
+  const auto& st = self->state;
   if (is_child_of_wingmate(st.daemon)) {
     go_idle(self); // re-parented to wingmate: its exit now reaches the reaper
     return;

@@ -49,10 +49,10 @@ service_settings settings_of(const service_spec& spec) {
 }
 
 launch_spec launch_of(const service_spec& spec) {
-  launch_spec launch = make_launch_spec(spec.name, spec.run, current_environment());
-  launch.owns_terminal = spec.owns_terminal;
-  launch.inherit_stdin = spec.main;
-  return launch;
+  launch_spec what = make_launch_spec(spec.name, spec.run, current_environment());
+  what.owns_terminal = spec.owns_terminal;
+  what.inherit_stdin = spec.main;
+  return what;
 }
 
 void carry_out(service_actor* self, const service_machine::actions& actions);
@@ -150,7 +150,7 @@ caf::behavior service_behavior(service_actor* self, service_spec spec, caf::acto
     [self](stop_atom) { carry_out(self, self->state.machine->stop()); },
     [self](pass_atom, int signo) { carry_out(self, self->state.machine->forward(signo)); },
     [self](status_atom) {
-      auto& s = self->state;
+      const auto& s = self->state;
       return status_of(s.spec, *s.machine, now(), std::chrono::system_clock::now());
     },
     [self](reaper_atom, const caf::actor& new_reaper) {

@@ -398,7 +398,7 @@ caf::behavior supervisor_behavior(supervisor_actor* self, supervisor_config conf
   auto& st = self->state;
   install_guards(self, st.log);
   self->set_down_handler(
-    [self](caf::scheduled_actor*, caf::down_msg& msg) { on_down(self, msg); });
+    [self](caf::scheduled_actor*, const caf::down_msg& msg) { on_down(self, msg); });
   st.config = std::move(config);
   if (!st.config.clock)
     st.config.clock = os::system_wall_clock();

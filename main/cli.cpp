@@ -1,7 +1,7 @@
 #include "main/cli.hpp"
 
 #include <CLI/CLI.hpp>
-#include <iostream>
+#include <ostream>
 
 #include "actors/supervisor.hpp"
 #include "main/subcommands.hpp"
@@ -31,7 +31,8 @@ constexpr const char* k_footer =
 
 } // namespace
 
-cli_outcome parse_command_line(int argc, const char* const* argv) {
+cli_outcome parse_command_line(int argc, const char* const* argv, std::ostream& out,
+                               std::ostream& err) {
   auto split = split_at_double_dash(argc, argv);
   cli_outcome outcome;
   outcome.main_command = split.command;
@@ -66,10 +67,10 @@ cli_outcome parse_command_line(int argc, const char* const* argv) {
   try {
     app.parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
+    out << app.help();
     return outcome;
   } catch (const CLI::CallForVersion&) {
-    std::cout << "wingmate " WINGMATE_VERSION "\n";
+    out << "wingmate " WINGMATE_VERSION "\n";
     return outcome;
   } catch (const CLI::ParseError& e) {
     const auto chosen = app.get_subcommands();
@@ -79,11 +80,11 @@ cli_outcome parse_command_line(int argc, const char* const* argv) {
       std::string command;
       for (const auto& word : extras)
         command += " " + word;
-      std::cerr << "wingmate: unknown subcommand '" << extras.front()
+      err << "wingmate: unknown subcommand '" << extras.front()
                 << "'; to run a command as the main service, put it after --: wingmate --"
                 << command << "\n";
     } else {
-      std::cerr << "wingmate: " << e.what() << "\n"
+      err << "wingmate: " << e.what() << "\n"
                 << "Run 'wingmate " << help_for << "--help' for usage.\n";
     }
     outcome.subcommand = nullptr;
@@ -93,18 +94,18 @@ cli_outcome parse_command_line(int argc, const char* const* argv) {
 
   if (outcome.subcommand) {
     if (split.had_separator && !outcome.subcommand_takes_command) {
-      std::cerr << "wingmate: this subcommand takes no command after --\n";
+      err << "wingmate: this subcommand takes no command after --\n";
       outcome.subcommand = nullptr;
       outcome.exit_code = exit_code::config_error;
     } else if (split.had_separator && split.command.empty()) {
-      std::cerr << "wingmate: nothing follows --; give the command to check after it\n";
+      err << "wingmate: nothing follows --; give the command to check after it\n";
       outcome.subcommand = nullptr;
       outcome.exit_code = exit_code::config_error;
     }
     return outcome;
   }
   if (split.had_separator && split.command.empty()) {
-    std::cerr << "wingmate: nothing follows --; give the command to run after it\n";
+    err << "wingmate: nothing follows --; give the command to run after it\n";
     outcome.exit_code = exit_code::config_error;
     return outcome;
   }

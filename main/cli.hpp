@@ -5,6 +5,7 @@
 // each lives in its own file and registers itself here (subcommands.hpp).
 
 #include <functional>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,9 @@ struct cli_outcome {
   int exit_code = 0;
 };
 
-cli_outcome parse_command_line(int argc, const char* const* argv);
+/// Parses wingmate's argv. Help and the version go to `out`, usage errors to
+/// `err`; a chosen subcommand only sets `subcommand`, nothing runs yet.
+cli_outcome parse_command_line(int argc, const char* const* argv, std::ostream& out,
+                               std::ostream& err);
 
 } // namespace wm

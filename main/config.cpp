@@ -46,15 +46,7 @@ void load_structured_files(loaded_config& config) {
     std::error_code ec;
     if (!fs::exists(path, ec))
       continue;
-    auto result = file.read(path, file.name);
-    append(config.errors, std::move(result.errors));
-    if (!result.document)
-      continue;
-    auto entries = read_structured_config(*result.document);
-    append(config.errors, std::move(entries.errors));
-    append(config.warnings, std::move(entries.warnings));
-    append(config.services, std::move(entries.services));
-    append(config.crons, std::move(entries.crons));
+    add_structured_file(config, file.read(path, file.name));
   }
 }
 
@@ -117,6 +109,31 @@ void check_single_main(loaded_config& config) {
 
 } // namespace
 
+void add_structured_file(loaded_config& config, document_result result) {
+  append(config.errors, std::move(result.errors));
+  if (!result.document)
+    return;
+  auto entries = read_structured_config(*result.document);
+  append(config.errors, std::move(entries.errors));
+  append(config.warnings, std::move(entries.warnings));
+  append(config.services, std::move(entries.services));
+  append(config.crons, std::move(entries.crons));
+}
+
+void check_loaded_config(loaded_config& config, const account_database& accounts) {
+  check_unique_names(config);
+  check_unique_pidfiles(config);
+  check_single_main(config);
+  if (config.services.empty() && config.crons.empty() && config.errors.empty())
+    config.errors.push_back("config directory " + config.dir.string()
+                            + " has nothing to run: put executable files in "
+                            + (config.dir / "service").string()
+                            + "/, services or cron jobs in wingmate.yaml or wingmate.json, "
+                              "cron jobs in " + (config.dir / "crontab").string()
+                            + ", or give a command after --");
+  resolve_identities(config, accounts);
+}
+
 loaded_config load_config(const config_request& request, const account_database& accounts) {
   loaded_config config;
   std::error_code ec;
@@ -139,17 +156,7 @@ loaded_config load_config(const config_request& request, const account_database&
   if (!main_command.empty())
     config.services.push_back(main_service(main_command, request.interactive));
 
-  check_unique_names(config);
-  check_unique_pidfiles(config);
-  check_single_main(config);
-  if (config.services.empty() && config.crons.empty() && config.errors.empty())
-    config.errors.push_back("config directory " + config.dir.string()
-                            + " has nothing to run: put executable files in "
-                            + (config.dir / "service").string()
-                            + "/, services or cron jobs in wingmate.yaml or wingmate.json, "
-                              "cron jobs in " + (config.dir / "crontab").string()
-                            + ", or give a command after --");
-  resolve_identities(config, accounts);
+  check_loaded_config(config, accounts);
   return config;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "main/config_document.hpp"
 #include "messages/cron_spec.hpp"
 #include "messages/service_spec.hpp"
 #include "wmtools/identity.hpp"
@@ -41,5 +42,16 @@ struct config_request {
 /// start and `wingmate check` both load through here.
 loaded_config load_config(const config_request& request,
                           const account_database& accounts = system_accounts());
+
+// The steps of load_config() that work on what was read, for tests and the
+// fuzz targets, which give the text of a file rather than a directory.
+
+/// Adds one structured file, as read by parse_json_config() or
+/// parse_yaml_config(): its reading errors, then its services and cron jobs.
+void add_structured_file(loaded_config& config, document_result result);
+
+/// The last step, once every source is in: names used twice, more than one
+/// main service, nothing to run; then users and groups through `accounts`.
+void check_loaded_config(loaded_config& config, const account_database& accounts);
 
 } // namespace wm

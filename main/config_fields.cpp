@@ -323,7 +323,7 @@ void field_reader::environ(std::string_view key, std::vector<std::string>& out) 
                    + describe(*value, at));
     return;
   }
-  std::vector<std::string> entries;
+  std::vector<std::string> list;
   bool all_good = true;
   for (std::size_t i = 0; i < value->size(); ++i) {
     std::string entry;
@@ -339,10 +339,10 @@ void field_reader::environ(std::string_view key, std::vector<std::string>& out) 
       all_good = false;
       continue;
     }
-    entries.push_back(std::move(entry));
+    list.push_back(std::move(entry));
   }
   if (all_good)
-    out = std::move(entries);
+    out = std::move(list);
 }
 
 std::optional<std::string> field_reader::choice_word(std::string_view key,
@@ -352,11 +352,12 @@ std::optional<std::string> field_reader::choice_word(std::string_view key,
     return std::nullopt;
   const key_path at = path_.key(std::string(key));
   const std::string wanted = "one of " + std::string(allowed);
-  std::string word;
   // Quoting a number or a boolean would not make it one of the words, so
   // this message, unlike read_string's, does not suggest it.
-  if (value->is_null() || value->is_string() || document_.plain_text.contains(at))
+  if (value->is_null() || value->is_string() || document_.plain_text.contains(at)) {
+    std::string word;
     return read_string(*value, at, word, wanted) ? std::optional(word) : std::nullopt;
+  }
   error_at(at, "must be " + wanted + ", not " + describe(*value, at));
   return std::nullopt;
 }

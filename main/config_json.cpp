@@ -90,7 +90,8 @@ document_result parse_json_config(std::string_view text, const std::string& file
     document.file = file;
     document.tree = config_tree::parse(text, std::ref(finder), true, true);
     result.document = std::move(document);
-  } catch (const config_tree::parse_error& e) {
+  } catch (const config_tree::exception& e) {
+    // Mostly parse_error; out_of_range for a number beyond a double (1e400).
     result.errors.push_back(file + ": is not valid JSON: " + without_exception_id(e.what())
                             + "; fix the syntax (comments with // and /* */ are allowed)");
   }

@@ -1,9 +1,12 @@
 #include "main/config_yaml.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
 #include <limits>
+#include <optional>
+#include <sstream>
 
 #include "main/config_file.hpp"
 
@@ -81,12 +84,49 @@ bool is_plain(const YAML::Node& node) {
          || tag == "tag:yaml.org,2002:bool";
 }
 
+// Limits of the converted tree. A config needs a few levels and a few
+// hundred values, but aliases can make a small file huge (an alias inside
+// the node it names is even infinite: yaml-cpp builds the cycle), and the
+// conversion expands every alias.
+constexpr std::size_t k_max_depth = 64;
+constexpr std::size_t k_max_values = 100'000;
+
 class converter {
 public:
   explicit converter(config_document& document, std::vector<std::string>& errors)
     : document_(document), errors_(errors) {}
 
   config_tree convert(const YAML::Node& node, const key_path& path) {
+    if (!within_limits(node))
+      return nullptr;
+    ++depth_;
+    auto tree = convert_node(node, path);
+    --depth_;
+    return tree;
+  }
+
+private:
+  bool within_limits(const YAML::Node& node) {
+    if (too_large_)
+      return false;
+    if (++values_ > k_max_values) {
+      errors_.push_back(document_.file + ": holds more than " + std::to_string(k_max_values)
+                        + " values once its aliases are expanded; write the settings out "
+                          "with fewer aliases");
+      too_large_ = true;
+      return false;
+    }
+    if (depth_ >= k_max_depth) {
+      errors_.push_back(document_.file + ": " + where(node.Mark()) + ": nested more than "
+                        + std::to_string(k_max_depth) + " levels deep (an alias inside the "
+                        "node it names?); a config needs only a few levels");
+      too_large_ = true;
+      return false;
+    }
+    return true;
+  }
+
+  config_tree convert_node(const YAML::Node& node, const key_path& path) {
     switch (node.Type()) {
       case YAML::NodeType::Scalar:
         return scalar(node, path);
@@ -108,7 +148,6 @@ public:
     return nullptr;
   }
 
-private:
   config_tree scalar(const YAML::Node& node, const key_path& path) {
     const std::string& text = node.Scalar();
     if (!is_plain(node))
@@ -142,29 +181,86 @@ private:
 
   config_document& document_;
   std::vector<std::string>& errors_;
+  std::size_t depth_ = 0;
+  std::size_t values_ = 0;
+  /// A limit was hit and reported: the rest is not converted.
+  bool too_large_ = false;
 };
+
+// Takes the events of a document only to learn where it starts.
+class document_starts : public YAML::EventHandler {
+public:
+  YAML::Mark start;
+
+  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// How many documents `text` holds: 0, 1, 2, or 3 for three or more. Throws
+// YAML::Exception for a syntax error. yaml-cpp 0.7 (Debian 12) never gets
+// past a ',' outside [] and {}: it reports one empty document after another
+// from there (yaml-cpp issue 1040), so YAML::LoadAll() would fill memory
+// forever. A document that starts where the one before it started is that
+// comma, reported here as the syntax error it is.
+std::size_t count_documents(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  document_starts events;
+  std::size_t count = 0;
+  std::optional<int> previous_start;
+  while (count < 3 && parser.HandleNextDocument(events)) {
+    if (previous_start == events.start.pos) {
+      const auto at = static_cast<std::size_t>(events.start.pos);
+      // Built by appending: "literal" + std::string trips a false -Wrestrict
+      // warning in g++ 12 (GCC bug 105329).
+      std::string what = "unexpected ";
+      if (at < text.size())
+        what.append(1, '\'').append(1, text[at]).append(1, '\'');
+      else
+        what += "text";
+      throw YAML::ParserException(events.start, what);
+    }
+    previous_start = events.start.pos;
+    ++count;
+  }
+  return count;
+}
 
 } // namespace
 
 document_result parse_yaml_config(std::string_view text, const std::string& file) {
   document_result result;
-  std::vector<YAML::Node> documents;
+  const std::string input(text);
+  std::size_t documents = 0;
+  YAML::Node root;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    documents = count_documents(input);
+    if (documents == 1)
+      root = YAML::Load(input);
   } catch (const YAML::Exception& e) {
     result.errors.push_back(file + ": is not valid YAML: " + e.msg + " at " + where(e.mark)
                             + "; fix the syntax");
     return result;
   }
-  if (documents.size() > 1) {
-    result.errors.push_back(file + ": holds " + std::to_string(documents.size())
+  if (documents > 1) {
+    result.errors.push_back(file + ": holds " + (documents > 2 ? "3 or more" : "2")
                             + " YAML documents (separated by ---); put everything in one");
     return result;
   }
   config_document document;
   document.file = file;
-  if (!documents.empty())
-    document.tree = converter(document, result.errors).convert(documents.front(), key_path{});
+  if (documents == 1)
+    document.tree = converter(document, result.errors).convert(root, key_path{});
   result.document = std::move(document);
   return result;
 }

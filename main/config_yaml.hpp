@@ -4,7 +4,10 @@
 // schema (null, true/false, integers, floats; anything else is a string);
 // quoted scalars are always strings. A key given twice in one mapping is an
 // error, as YAML requires; a file with more than one document is an error.
-// An empty file (or one with only comments) configures nothing.
+// An empty file (or one with only comments) configures nothing. Aliases
+// are expanded; a tree nested more than 64 levels deep or holding more than
+// 100000 values once expanded is an error, which also stops an alias inside
+// the node it names.
 
 #include <filesystem>
 #include <string>

@@ -55,7 +55,7 @@ std::string what_runs(const loaded_config& config) {
   auto count = [](std::size_t n, const char* thing) {
     return std::to_string(n) + " " + thing + (n == 1 ? "" : "s");
   };
-  const std::string services = count(config.services.size(), "service");
+  std::string services = count(config.services.size(), "service");
   if (config.crons.empty())
     return services;
   const std::string crons = count(config.crons.size(), "cron job");

@@ -49,12 +49,12 @@ std::optional<document> read_document(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
-  json content = json::parse(text.str(), nullptr, false);
-  if (content.is_discarded() || !content.is_object())
+  auto content = parse_status_text(text.str());
+  if (!content)
     return std::nullopt;
   const auto written = std::chrono::system_clock::from_time_t(info.st_mtim.tv_sec)
                        + std::chrono::nanoseconds(info.st_mtim.tv_nsec);
-  return document{std::move(content),
+  return document{std::move(*content),
                   std::chrono::time_point_cast<std::chrono::system_clock::duration>(written)};
 }
 

@@ -6,12 +6,23 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace wm {
 
 /// A status document as read back: keys keep the order they were written in,
 /// so `wingmate status --json` prints what the file holds.
 using status_json = nlohmann::ordered_json;
+
+/// The document in the text of a status file: JSON with an object at the
+/// top, or nothing (a file half written by hand, or not a status document at
+/// all). Never throws.
+inline std::optional<status_json> parse_status_text(std::string_view text) {
+  status_json content = status_json::parse(text, nullptr, false);
+  if (content.is_discarded() || !content.is_object())
+    return std::nullopt;
+  return content;
+}
 
 } // namespace wm
 

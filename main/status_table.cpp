@@ -80,7 +80,7 @@ std::string result_text(const json& result) {
   return f::text(result, "signal");
 }
 
-std::string with_age(std::string what, const std::string& at, const std::string& now) {
+std::string with_age(const std::string& what, const std::string& at, const std::string& now) {
   const std::string ago = age(at, now);
   if (what.empty())
     return k_none;

@@ -17,12 +17,12 @@ using std::chrono::seconds;
 
 // Offsets never change twice within this span in any real zone, so probing
 // at this pace finds every change.
-constexpr std::time_t k_probe_step = 12 * 3600;
+constexpr std::time_t k_probe_step = std::time_t{12} * 3600;
 
 // More than any UTC offset (real ones stay within -12 h and +14 h): an
 // instant this far before a wall-clock reading is certainly earlier than
 // every instant that shows it.
-constexpr std::time_t k_beyond_any_offset = 2 * 86400;
+constexpr std::time_t k_beyond_any_offset = std::time_t{2} * 86400;
 
 // The first instant in (before, at] whose offset is not `offset`, given that
 // `before` has that offset and `at` has not.
@@ -100,19 +100,22 @@ std::optional<wall_time> take_wall_time(std::string_view& text) {
   return std::chrono::local_days{date} + hours{hour} + minutes{minute} + seconds{second};
 }
 
-// "Z", "+01:00" or "-05:00" as seconds east of UTC; nothing otherwise.
+// "Z", "+01:00", "-05:00" or, as format_offset() writes a local mean time,
+// "-00:44:30", as seconds east of UTC; nothing otherwise.
 std::optional<long> parse_offset(std::string_view text) {
   if (text == "Z" || text == "z")
     return 0L;
-  if (text.size() != 6 || (text[0] != '+' && text[0] != '-') ||
+  const bool with_seconds = text.size() == 9 && starts_with_shape(text.substr(1), "dd:dd:dd");
+  if ((text.size() != 6 && !with_seconds) || (text[0] != '+' && text[0] != '-') ||
       !starts_with_shape(text.substr(1), "dd:dd"))
     return std::nullopt;
 
   const long hh = number_at(text, 1, 2);
   const long mm = number_at(text, 4, 2);
-  if (hh > 23 || mm > 59)
+  const long ss = with_seconds ? number_at(text, 7, 2) : 0;
+  if (hh > 23 || mm > 59 || ss > 59)
     return std::nullopt;
-  return (text[0] == '-' ? -1 : 1) * (hh * 3600 + mm * 60);
+  return (text[0] == '-' ? -1 : 1) * (hh * 3600 + mm * 60 + ss);
 }
 
 } // namespace

@@ -47,10 +47,12 @@ std::string format_local_iso(std::time_t instant);
 
 /// Parses "YYYY-MM-DDTHH:MM" or "YYYY-MM-DDTHH:MM:SS" (a space may stand
 /// for the T) as local time, resolved like first_instant_showing(). A
-/// trailing "Z" or "+HH:MM"/"-HH:MM" names the instant exactly, so the
-/// output of format_local_iso() reads back as the same instant. Calls
-/// tzset() first. Nothing for anything else, including impossible dates
-/// and times (February 30, 24:00, second 60).
+/// trailing "Z" or "+HH:MM"/"-HH:MM" ("+HH:MM:SS" for a local mean time)
+/// names the instant exactly, so the output of format_local_iso() reads
+/// back as the same instant (in the years 0000 to 9999, which both write
+/// with four digits; an offset can name an instant just outside them).
+/// Calls tzset() first. Nothing for anything else, including impossible
+/// dates and times (February 30, 24:00, second 60).
 std::optional<std::time_t> parse_local_iso(std::string_view text);
 
 } // namespace wm

@@ -316,8 +316,8 @@ constexpr days k_calendar_cycle{146097};
 
 // Instants whose local time certainly lies within years 1-9999, the range
 // the calendar arithmetic is checked for.
-constexpr std::time_t k_first_instant = -62135596800 + 2 * 86400;
-constexpr std::time_t k_last_instant = 253402300799 - 2 * 86400;
+constexpr std::time_t k_first_instant = -62135596800 + std::time_t{2} * 86400;
+constexpr std::time_t k_last_instant = 253402300799 - std::time_t{2} * 86400;
 
 // Longer than any stretch of wall-clock time a zone shows twice, so a change
 // that repeats the time at hand lies within this span before it.

@@ -43,8 +43,11 @@ std::optional<int> parse_number(std::string_view text) {
   return value;
 }
 
+// 32 and 33 lie between the standard signals and SIGRTMIN: the C library
+// keeps them for its threads, so they have no name and no program can catch
+// them.
 bool is_valid_signal(int signo) {
-  return signo >= 1 && signo <= SIGRTMAX;
+  return (signo >= 1 && signo < 32) || (signo >= SIGRTMIN && signo <= SIGRTMAX);
 }
 
 // "RTMIN", "RTMIN+3", "RTMAX-2": offsets within the real-time range.

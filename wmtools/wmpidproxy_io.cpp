@@ -21,6 +21,7 @@ constexpr int k_channel_signals[] = {SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, 
 
 std::vector<char*> c_strings(const std::vector<std::string>& strings) {
   std::vector<char*> out;
+  out.reserve(strings.size() + 1);
   for (const auto& s : strings)
     out.push_back(const_cast<char*>(s.c_str()));
   out.push_back(nullptr);

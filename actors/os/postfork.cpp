@@ -27,7 +27,7 @@ constexpr long k_sigset_bytes = sizeof(std::uint64_t);
 // stack with its parent's thread pointer, must not touch.
 #define WM_POSTFORK __attribute__((no_sanitize("address", "undefined"), noinline))
 
-WM_POSTFORK [[noreturn]] void fail(child_args* args, const char* step) {
+[[noreturn]] WM_POSTFORK void fail(child_args* args, const char* step) {
   args->error = errno;
   args->failed_step = step;
   syscall(SYS_exit_group, 127);

@@ -48,6 +48,7 @@ std::optional<pid_t> read_parent(pid_t pid) {
 std::vector<pid_t> descendants_of(pid_t root) {
   std::unordered_multimap<pid_t, pid_t> children;
   if (DIR* dir = ::opendir("/proc")) {
+    // cppcheck-suppress readdirCalled ; readdir_r is deprecated, and this stream is ours alone
     while (dirent* entry = ::readdir(dir)) {
       pid_t pid = 0;
       std::string_view name = entry->d_name;

@@ -17,7 +17,7 @@ namespace wm::os {
 
 namespace {
 
-constexpr std::size_t k_child_stack_size = 128 * 1024;
+constexpr std::size_t k_child_stack_size = std::size_t{128} * 1024;
 constexpr const char* k_default_path =
   "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -90,8 +90,9 @@ spawner::spawner(std::optional<rlimit> original_nofile)
   : original_nofile_(original_nofile),
     dev_null_(::open("/dev/null", O_RDWR | O_CLOEXEC)),
     stack_size_(k_child_stack_size) {
-  stack_ = ::mmap(nullptr, stack_size_, PROT_READ | PROT_WRITE,
-                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  constexpr int k_stack_flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK;
+  // cppcheck-suppress invalidFunctionArg ; anonymous mappings take fd -1 (posix.cfg: fd >= 0)
+  stack_ = ::mmap(nullptr, stack_size_, PROT_READ | PROT_WRITE, k_stack_flags, -1, 0);
   if (stack_ == MAP_FAILED)
     stack_ = nullptr;
 }
