@@ -1,5 +1,6 @@
 #!/bin/sh
-# One stage of scripts/test.sh: test-stage.sh STAGE [CTEST ARGS...]. See
+# One stage of scripts/test.sh: test-stage.sh STAGE [CTEST ARGS...] (the
+# release and asan stages pass the arguments to ctest). See
 # test.sh for what each stage does; run through it to get the time budget.
 set -eu
 
@@ -26,8 +27,17 @@ case $stage in
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
       ctest -j "$jobs" --timeout 300 --output-on-failure -LE deploy "$@"
     ;;
+  fuzz)
+    # Every libFuzzer target, 30 s each (a long run: scripts/fuzz.sh 3600).
+    sh "$top/scripts/fuzz.sh" "${WINGMATE_FUZZ_SECONDS:-30}"
+    ;;
+  lint)
+    # clang-tidy and cppcheck over all of our own code; the release stage
+    # (or this) provides build/compile_commands.json.
+    BUILD_DIR=${BUILD_DIR:-$top/build} sh "$top/scripts/lint.sh"
+    ;;
   *)
-    echo "test-stage.sh: unknown stage '$stage' (known: release asan)" >&2
+    echo "test-stage.sh: unknown stage '$stage' (known: release asan fuzz lint)" >&2
     exit 2
     ;;
 esac

@@ -9,15 +9,18 @@
 #   asan     the same code built with AddressSanitizer and
 #            UndefinedBehaviorSanitizer (leak checks on), and every test but
 #            the deploy ones (they test the release build's bundle)
+#   fuzz     the libFuzzer targets (clang 14), 30 s each
+#   lint     clang-tidy and cppcheck over our own code, no finding allowed
 #
 # Needs root (namespaces, chroots, mounts). Installs its own dependencies.
-# WINGMATE_TEST_STAGES picks stages ("release asan"); arguments go to ctest
-# in every stage (`scripts/test.sh -L unit`). Benchmarks are not run here
+# WINGMATE_TEST_STAGES picks stages (default "release asan fuzz lint");
+# arguments go to ctest in the release and asan stages
+# (`WINGMATE_TEST_STAGES=release scripts/test.sh -L unit`). Benchmarks are not run here
 # (see test/bench/README.md).
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-stages=${WINGMATE_TEST_STAGES:-release asan}
+stages=${WINGMATE_TEST_STAGES:-release asan fuzz lint}
 
 # run_stage NAME MINUTES COMMAND...: runs COMMAND, killed after MINUTES.
 run_stage() {
@@ -38,7 +41,9 @@ run_stage() {
 for stage in $stages; do
   case $stage in
     release | asan) run_stage "$stage" 40 sh "$top/scripts/test-stage.sh" "$stage" "$@" ;;
-    *) echo "test.sh: unknown stage '$stage' (known: release asan)" >&2; exit 2 ;;
+    fuzz) run_stage fuzz 20 sh "$top/scripts/test-stage.sh" fuzz ;;
+    lint) run_stage lint 25 sh "$top/scripts/test-stage.sh" lint ;;
+    *) echo "test.sh: unknown stage '$stage' (known: release asan fuzz lint)" >&2; exit 2 ;;
   esac
 done
 echo "== every test stage passed: $stages" >&2
