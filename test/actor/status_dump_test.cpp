@@ -105,7 +105,10 @@ protected:
   StatusDump() {
     configure(cfg);
     system = std::make_unique<caf::actor_system>(cfg);
+    writer = spawn_status_writer(*system);
   }
+
+  ~StatusDump() override { caf::anon_send_exit(writer, caf::exit_reason::user_shutdown); }
 
   // Runs a dump and waits for its end; returns how long it took.
   std::chrono::milliseconds run(status_dump_request request) {
@@ -130,6 +133,7 @@ protected:
       request.service_actors.push_back(actor);
     }
     request.reaper = system->spawn(fake_reaper);
+    request.writer = writer;
     request.file = dir / "status.json";
     request.deadline = 200ms;
     return request;
@@ -137,6 +141,7 @@ protected:
 
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> system;
+  caf::actor writer;
   test::temp_dir dir;
 };
 
