@@ -98,6 +98,12 @@ int supervise(const loaded_config& config, std::optional<rlimit> original_nofile
 } // namespace
 
 int run(const run_options& options) {
+  // First of all, before anything is opened or written: a closed stdout or
+  // stderr must not be taken by a file wingmate opens, and a pipe without
+  // a reader must not end wingmate with SIGPIPE at its first log line (a
+  // warning about the config, say): SIGPIPE is blocked with the others.
+  ensure_standard_descriptors();
+  block_signals();
   log::setup(options.log_format, options.level);
   log::logger log{"wingmate"};
 
@@ -118,9 +124,7 @@ int run(const run_options& options) {
     return exit_code::config_error;
   }
 
-  ensure_standard_descriptors();
   auto original_nofile = raise_descriptor_limit();
-  block_signals();
   const bool pid1 = ::getpid() == 1;
   if (!pid1 && !become_subreaper())
     log.warning("cannot become a child subreaper; orphans of the services will not be reaped");
