@@ -37,6 +37,23 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
   return out;
 }
 
+// What a failure that comes from a limit means, for the log line.
+std::string limit_hint(int error) {
+  switch (error) {
+    case EMFILE:
+      return " (wingmate has as many files open as its limit allows, RLIMIT_NOFILE)";
+    case ENFILE:
+      return " (the system-wide limit on open files is reached)";
+    case EAGAIN:
+      return " (the limit on processes is reached: pids.max of wingmate's cgroup, or "
+             "RLIMIT_NPROC)";
+    case ENOMEM:
+      return " (out of memory)";
+    default:
+      return "";
+  }
+}
+
 int shell_code_for(int error) {
   return error == ENOENT ? 127 : 126;
 }
@@ -128,7 +145,9 @@ spawned_child spawner::spawn(const launch_spec& spec) {
                   || !make_pipe(child.stderr_pipe, err_write))) {
     int error = errno;
     child.result = failure(error, std::string("cannot create pipes for its output: ")
-                                    + std::strerror(error));
+                                    + std::strerror(error) + limit_hint(error));
+    child.stdout_pipe.reset();
+    child.stderr_pipe.reset();
     return child;
   }
 
@@ -160,7 +179,8 @@ spawned_child spawner::spawn(const launch_spec& spec) {
   pid_t pid = ::clone(child_main, stack_top, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
   if (pid < 0) {
     int error = errno;
-    child.result = failure(error, std::string("cannot create a process: ") + std::strerror(error));
+    child.result = failure(error, std::string("cannot create a process: ") + std::strerror(error)
+                                    + limit_hint(error));
     child.result.shell_code = 126;
     return child;
   }
