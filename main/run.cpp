@@ -12,6 +12,7 @@
 #include "main/config.hpp"
 #include "main/process_setup.hpp"
 #include "main/status_location.hpp"
+#include "main/test_clock.hpp"
 #include "messages/messages.hpp"
 
 namespace wm {
@@ -66,6 +67,7 @@ int supervise(const loaded_config& config, std::optional<rlimit> original_nofile
               status_settings status, const log::logger& log) {
   io_bridge io;
   io.start();
+  auto cron_clock = test_clock_from_environment(io, log); // null: the machine's clock
   caf::actor_system_config cfg;
   configure_caf(cfg);
   caf::actor_system system{cfg};
@@ -77,6 +79,7 @@ int supervise(const loaded_config& config, std::optional<rlimit> original_nofile
                                                          .io = &io,
                                                          .original_nofile = original_nofile,
                                                          .crons = config.crons,
+                                                         .clock = std::move(cron_clock),
                                                          .status = std::move(status)},
                                        reaper);
     signal_bridge signals{system, supervisor};
