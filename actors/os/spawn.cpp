@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -164,8 +165,14 @@ spawned_child spawner::spawn(const launch_spec& spec) {
   args.new_session = spec.new_session && !spec.owns_terminal;
   args.terminal_fd = spec.owns_terminal ? 0 : -1;
   if (original_nofile_) {
+    // Never more than wingmate's own hard limit, which may have been
+    // lowered since it started (prlimit): raising a hard limit needs
+    // CAP_SYS_RESOURCE, and without it every start would fail.
+    rlimit now{};
+    ::getrlimit(RLIMIT_NOFILE, &now);
     args.restore_nofile = true;
-    args.nofile = *original_nofile_;
+    args.nofile.rlim_cur = std::min(original_nofile_->rlim_cur, now.rlim_max);
+    args.nofile.rlim_max = std::min(original_nofile_->rlim_max, now.rlim_max);
   }
   if (spec.user) {
     args.switch_user = true;
