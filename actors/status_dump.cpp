@@ -188,7 +188,8 @@ struct status_writer_state {
 
 using status_writer_actor = caf::stateful_actor<status_writer_state>;
 
-caf::behavior status_writer_behavior(status_writer_actor* self) {
+caf::behavior status_writer_behavior(status_writer_actor* self, log::logger log) {
+  self->state.log = std::move(log);
   install_guards(self, self->state.log);
   return {
     [self](status_write_atom, status_write_job& job) {
@@ -212,7 +213,9 @@ caf::actor spawn_status_dump(caf::local_actor* supervisor, status_dump_request r
 }
 
 caf::actor spawn_status_writer(caf::actor_system& system) {
-  return system.spawn<caf::detached>(status_writer_behavior);
+  // Spawned with an argument: for a function actor spawned without any,
+  // CAF 0.17 dereferences a null argument tuple, which UBSan reports.
+  return system.spawn<caf::detached>(status_writer_behavior, log::logger{"status"});
 }
 
 } // namespace wm

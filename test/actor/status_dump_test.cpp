@@ -74,14 +74,17 @@ caf::behavior late_answerer(caf::stateful_actor<late_answerer_state>* self,
           }};
 }
 
-caf::behavior fake_reaper(caf::event_based_actor*) {
-  return {[](status_atom) { return std::uint64_t{5}; }};
+// The stand-ins below take an argument each: for a function actor spawned
+// without any, CAF 0.17 dereferences a null argument tuple, which UBSan
+// reports.
+caf::behavior fake_reaper(caf::event_based_actor*, std::uint64_t orphans) {
+  return {[orphans](status_atom) { return orphans; }};
 }
 
-caf::behavior fake_cron_job(caf::event_based_actor*) {
-  return {[](cron_state_atom) {
+caf::behavior fake_cron_job(caf::event_based_actor*, std::string name) {
+  return {[name](cron_state_atom) {
     cron_job_state state;
-    state.name = "crontab:1";
+    state.name = name;
     state.schedule = "@hourly";
     state.runs = 3;
     return state;
@@ -89,7 +92,7 @@ caf::behavior fake_cron_job(caf::event_based_actor*) {
 }
 
 // A cron job actor that takes the question and never answers.
-caf::behavior silent_cron_job(caf::event_based_actor* self) {
+caf::behavior silent_cron_job(caf::event_based_actor* self, std::string) {
   return {[self](cron_state_atom) { return self->make_response_promise<cron_job_state>(); }};
 }
 
@@ -132,7 +135,7 @@ protected:
       request.snapshot.services.push_back(base);
       request.service_actors.push_back(actor);
     }
-    request.reaper = system->spawn(fake_reaper);
+    request.reaper = system->spawn(fake_reaper, std::uint64_t{5});
     request.writer = writer;
     request.file = dir / "status.json";
     request.deadline = 200ms;
@@ -156,7 +159,7 @@ TEST_F(StatusDump, MarksWhatDoesNotAnswerInTime) {
   }
   auto request = request_for({{"fast", fast}, {"slow", slow}, {"dead", dead}, {"none", {}}});
   request.snapshot.cron_jobs.push_back(cron_base("crontab:1"));
-  request.cron_actors.push_back(system->spawn(fake_cron_job));
+  request.cron_actors.push_back(system->spawn(fake_cron_job, std::string{"crontab:1"}));
 
   const auto took = run(std::move(request));
   EXPECT_GE(took, 200ms);
@@ -191,7 +194,7 @@ TEST_F(StatusDump, MarksWhatDoesNotAnswerInTime) {
 TEST_F(StatusDump, ASilentCronJobIsNamedInErrors) {
   auto request = request_for({});
   request.snapshot.cron_jobs.push_back(cron_base("backup"));
-  request.cron_actors.push_back(system->spawn(silent_cron_job));
+  request.cron_actors.push_back(system->spawn(silent_cron_job, std::string{"backup"}));
   run(std::move(request));
   const json doc = read_json(dir / "status.json");
   // The job still shows, with what its spec says.
