@@ -54,43 +54,56 @@ private:
 };
 
 TEST(FaultsResources, NoDescriptorsLeftFailsStartsUntilSomeAreFreed) {
+#ifdef __SANITIZE_ADDRESS__
+  // The sanitizer build also has UBSan, whose vptr check probes memory
+  // through a pipe of its own (IsAccessibleMemoryRange in GCC 12's
+  // libsanitizer): with no descriptors left it reports valid objects as
+  // broken and stops wingmate. The release build runs this test.
+  GTEST_SKIP() << "UBSan's vptr check needs descriptors of its own, which this test takes "
+                  "away; the release build runs it";
+#endif
   config_dir config;
   json services;
   services["steady"]["command"] = helper_command({"sleep"});
   services["spare"]["command"] = helper_command({"exit", "0", "3600000"});
   services["spare"]["restart"] = "never";
   services["victim"]["command"] = helper_command({"stamp", config.file("victim.stamps")});
-  services["victim"]["backoff"] = {{"initial", 0.2}, {"max", 1}};
+  services["victim"]["backoff"] = {{"initial", 1}, {"max", 2}};
   config.dir().write("wingmate.json", json{{"service", services}}.dump(2));
   // As usual, the soft limit is below the hard one: wingmate raises its
   // own and gives each child the one it was started with.
   soft_nofile_limit usual(1024);
   namespaced_wingmate wm({"-c", config.path()});
   ASSERT_TRUE(wait_until([&] { return victim_starts(config) == 1; }, 10s)) << wm.all_output();
-  std::this_thread::sleep_for(1200ms); // a good run: it is restarted at once
   const auto steady = only_process(wm, "wm_test_child sleep");
   const auto spare = only_process(wm, "exit 0 3600000");
   const auto victim = only_process(wm, "victim.stamps");
   ASSERT_TRUE(steady && spare && victim);
 
-  // The hard limit (which only CAP_SYS_RESOURCE could raise again) goes
-  // down so far that, once the victim's two pipes have closed, 3
+  // Killed within its startsecs, the victim waits 1 s before its restart;
+  // meanwhile its pipes close, and the hard limit (which only
+  // CAP_SYS_RESOURCE could raise again) goes down so far that 3
   // descriptors are left: one pipe fits, the second does not, a status
   // dump (one temporary file) still does.
-  std::set<int> open;
   const std::string victim_out = fd_target(victim->host_pid, 1);
   const std::string victim_err = fd_target(victim->host_pid, 2);
-  for (int fd : open_fds(wm.host_pid())) {
-    const std::string target = fd_target(wm.host_pid(), fd);
-    if (target != victim_out && target != victim_err)
-      open.insert(fd);
-  }
-  ASSERT_EQ(open.size() + 2, open_fds(wm.host_pid()).size()) << "the victim's pipes not found";
-  const rlim_t low = limit_leaving_free(open, 3);
+  ::kill(victim->host_pid, SIGKILL);
+  auto pipes_closed = [&] {
+    for (int fd : open_fds(wm.host_pid())) {
+      const std::string target = fd_target(wm.host_pid(), fd);
+      if (target == victim_out || target == victim_err)
+        return false;
+    }
+    return true;
+  };
+  ASSERT_TRUE(wait_until(pipes_closed, 500ms, 1ms)) << wm.all_output();
+  const auto fds = open_fds(wm.host_pid());
+  const rlim_t low = limit_leaving_free(std::set<int>(fds.begin(), fds.end()), 3);
   const rlimit lowered{low, low};
   ASSERT_EQ(::prlimit(wm.host_pid(), RLIMIT_NOFILE, &lowered, nullptr), 0) << std::strerror(errno);
+  ASSERT_TRUE(wm.wait_for_output("service[victim]: killed by SIGKILL after", 2s));
+  ASSERT_EQ(victim_starts(config), 1u) << "restarted before the limit was lowered";
 
-  ::kill(victim->host_pid, SIGKILL);
   const std::string failure = "service[victim]: could not start: cannot create pipes for its "
                               "output: Too many open files (wingmate has as many files open as "
                               "its limit allows, RLIMIT_NOFILE); starting it again in ";
