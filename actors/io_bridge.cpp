@@ -2,6 +2,7 @@
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/inotify.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
 
@@ -89,6 +90,35 @@ private:
   std::string partial_;
 };
 
+// Reports each rewrite of one file, seen through inotify on its directory
+// (a file replaced by rename is a new inode, so the directory is watched).
+class file_watch final : public io_bridge::source {
+public:
+  file_watch(unique_fd fd, std::string name, std::function<void()> on_change)
+    : fd_(std::move(fd)), name_(std::move(name)), on_change_(std::move(on_change)) {}
+
+  bool on_ready(std::uint32_t) override {
+    alignas(inotify_event) char buffer[4096];
+    const ssize_t n = ::read(fd_.get(), buffer, sizeof buffer);
+    if (n < 0)
+      return errno == EINTR || errno == EAGAIN;
+    bool changed = false;
+    for (ssize_t at = 0; at + static_cast<ssize_t>(sizeof(inotify_event)) <= n;) {
+      const auto* event = reinterpret_cast<const inotify_event*>(buffer + at);
+      changed = changed || (event->len > 0 && name_ == event->name);
+      at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
+    }
+    if (changed)
+      on_change_();
+    return true;
+  }
+
+private:
+  unique_fd fd_;
+  std::string name_;
+  std::function<void()> on_change_;
+};
+
 } // namespace
 
 io_bridge::io_bridge()
@@ -129,6 +159,29 @@ bool io_bridge::watch_clock_changes(std::function<void()> listener) {
   return static_cast<bool>(clock_watch_);
 }
 
+bool io_bridge::watch_file(const std::filesystem::path& file, std::function<void()> on_change) {
+  unique_fd fd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+  if (!fd)
+    return false;
+  const auto dir = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
+  if (::inotify_add_watch(fd.get(), dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO) < 0)
+    return false;
+  int raw = fd.get();
+  add(raw, std::make_unique<file_watch>(std::move(fd), file.filename().string(),
+                                        std::move(on_change)));
+  return true;
+}
+
+void io_bridge::announce_clock_change() {
+  std::function<void()> listener;
+  {
+    std::lock_guard guard{mutex_};
+    listener = clock_listener_;
+  }
+  if (listener)
+    listener();
+}
+
 bool io_bridge::arm_clock_watch() {
   itimerspec when{};
   when.it_value.tv_sec = ::time(nullptr) + k_clock_watch_horizon;
@@ -144,13 +197,7 @@ void io_bridge::on_clock_watch_ready() {
   arm_clock_watch();
   if (n >= 0)
     return; // the far-away expiry was reached: no change of the clock
-  std::function<void()> listener;
-  {
-    std::lock_guard guard{mutex_};
-    listener = clock_listener_;
-  }
-  if (listener)
-    listener();
+  announce_clock_change();
 }
 
 void io_bridge::add(int fd, std::unique_ptr<source> handler) {

@@ -17,6 +17,7 @@
 // after each such change, and the loop passes that on.
 
 #include <chrono>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -49,6 +50,17 @@ public:
   /// later call replaces the listener. Returns false when the kernel cannot
   /// report clock changes (then the listener is never called). Thread-safe.
   bool watch_clock_changes(std::function<void()> listener);
+
+  /// Calls `on_change` on the I/O thread each time `file` is rewritten
+  /// (closed after writing, or renamed into place). Returns false, with
+  /// errno set, when its directory cannot be watched. Thread-safe.
+  bool watch_file(const std::filesystem::path& file, std::function<void()> on_change);
+
+  /// Calls the clock listener, as a change of the machine's clock does. For
+  /// a wall clock that moves without the machine's (the test clock of
+  /// main/test_clock.hpp); call it on the I/O thread, from a watch_file
+  /// callback.
+  void announce_clock_change();
 
   /// Keeps reading until every pipe has closed or `grace` has passed, then
   /// ends the thread. Called once, when wingmate is about to exit.

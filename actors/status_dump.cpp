@@ -44,34 +44,58 @@ std::string in_milliseconds(std::chrono::steady_clock::duration d) {
   return fmt::format("{:.1f} ms", static_cast<double>(us) / 1000.0);
 }
 
-void write_document(status_dump_actor* self) {
-  auto& st = self->state;
-  auto& snapshot = st.request.snapshot;
+// Renders and writes one document, and logs how it went.
+bool write_document(status_write_job& job, const log::logger& log) {
+  auto& snapshot = job.snapshot;
   snapshot.taken_at = std::chrono::system_clock::now();
   const std::string text = status_text(snapshot);
-  const std::string error = os::write_file_atomically(st.request.file, text);
-  const std::string took = in_milliseconds(std::chrono::steady_clock::now() - st.began);
+  const std::string error = os::write_file_atomically(job.file, text);
+  const std::string took = in_milliseconds(std::chrono::steady_clock::now() - job.began);
   const std::string what = "status #" + std::to_string(snapshot.wingmate.sequence) + " ("
                            + plural(snapshot.services.size(), "service") + ", "
                            + plural(snapshot.cron_jobs.size(), "cron job") + ")";
   if (!error.empty()) {
-    st.log.error("{}; {} is not written. Set WINGMATE_STATUS_FILE to a file in a writable "
-                 "directory",
-                 error, what);
-  } else if (st.unanswered_services > 0 || !snapshot.errors.empty()) {
-    st.log.warning("wrote {} to {} in {}; {} did not answer and show as unknown",
-                   what, st.request.file.string(), took,
-                   plural(st.unanswered_services + snapshot.errors.size(), "actor"));
-  } else {
-    st.log.info("wrote {} to {} in {}", what, st.request.file.string(), took);
+    log.error("cannot write {} to {}: {}; the file keeps the document written before it, and "
+              "the next SIGUSR1 tries again. Free space or make the directory writable, or "
+              "set WINGMATE_STATUS_FILE to a file elsewhere",
+              what, job.file.string(), error);
+    return false;
   }
+  if (job.unanswered_services > 0 || !snapshot.errors.empty())
+    log.warning("wrote {} to {} in {}; {} did not answer and show as unknown", what,
+                job.file.string(), took,
+                plural(job.unanswered_services + snapshot.errors.size(), "actor"));
+  else
+    log.info("wrote {} to {} in {}", what, job.file.string(), took);
+  return true;
+}
+
+// Every answer is in: the writer takes the document, and the dump ends when
+// it is written (or when the writer cannot take it).
+void hand_over(status_dump_actor* self) {
+  auto& st = self->state;
+  status_write_job job{std::move(st.request.snapshot), st.request.file, st.began,
+                       st.unanswered_services};
+  if (!st.request.writer) {
+    write_document(job, st.log);
+    self->quit();
+    return;
+  }
+  const auto sequence = job.snapshot.wingmate.sequence;
+  self->request(st.request.writer, caf::infinite, status_write_atom_v, std::move(job))
+    .then([self](bool) { self->quit(); },
+          [self, sequence](const caf::error& err) {
+            self->state.log.error("cannot write status #{}: the status writer did not take "
+                                  "it ({})",
+                                  sequence, caf::to_string(err));
+            self->quit();
+          });
 }
 
 void answered(status_dump_actor* self) {
   if (--self->state.awaited > 0)
     return;
-  write_document(self);
-  self->quit();
+  hand_over(self);
 }
 
 void ask_service(status_dump_actor* self, std::size_t index) {
@@ -156,11 +180,42 @@ caf::behavior status_dump_behavior(status_dump_actor* self, status_dump_request 
   return {};
 }
 
+struct status_writer_state {
+  log::logger log{"status"};
+
+  static inline const char* name = "status-writer";
+};
+
+using status_writer_actor = caf::stateful_actor<status_writer_state>;
+
+caf::behavior status_writer_behavior(status_writer_actor* self, log::logger log) {
+  self->state.log = std::move(log);
+  install_guards(self, self->state.log);
+  return {
+    [self](status_write_atom, status_write_job& job) {
+      // An exception must not end the one writer there is: no new thread
+      // may be available to replace it.
+      try {
+        return write_document(job, self->state.log);
+      } catch (const std::exception& e) {
+        self->state.log.error("cannot write status #{}: {}", job.snapshot.wingmate.sequence,
+                              e.what());
+        return false;
+      }
+    },
+  };
+}
+
 } // namespace
 
 caf::actor spawn_status_dump(caf::local_actor* supervisor, status_dump_request request) {
-  return supervisor->spawn<caf::detached + caf::monitored>(status_dump_behavior,
-                                                            std::move(request));
+  return supervisor->spawn<caf::monitored>(status_dump_behavior, std::move(request));
+}
+
+caf::actor spawn_status_writer(caf::actor_system& system) {
+  // Spawned with an argument: for a function actor spawned without any,
+  // CAF 0.17 dereferences a null argument tuple, which UBSan reports.
+  return system.spawn<caf::detached>(status_writer_behavior, log::logger{"status"});
 }
 
 } // namespace wm

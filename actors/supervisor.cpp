@@ -54,6 +54,9 @@ struct supervisor_state {
   /// The status dump in progress (null: none), and whether a SIGUSR1 came
   /// while it ran.
   caf::actor dump;
+  /// Renders and writes the documents; started with the supervisor (null
+  /// when there is no status file).
+  caf::actor status_writer;
   bool dump_again = false;
   std::uint64_t dump_sequence = 0;
   log::logger log{"supervisor"};
@@ -108,6 +111,8 @@ void finish(supervisor_actor* self) {
   self->send_exit(st.reaper, caf::exit_reason::user_shutdown);
   if (st.dump)
     self->send_exit(st.dump, caf::exit_reason::user_shutdown);
+  if (st.status_writer)
+    self->send_exit(st.status_writer, caf::exit_reason::user_shutdown);
   // The run can end before main has asked for its result (a main command
   // that cannot start, a SIGTERM at once): then the answer waits here.
   if (st.run_waiters.empty())
@@ -236,6 +241,7 @@ void start_dump(supervisor_actor* self) {
     request.cron_actors.push_back(it == st.crons.end() ? caf::actor{} : it->second);
   }
   request.reaper = st.reaper;
+  request.writer = st.status_writer;
   request.file = st.config.status.file;
   request.deadline = st.config.status.answer_deadline;
   st.dump = spawn_status_dump(self, std::move(request));
@@ -404,6 +410,10 @@ caf::behavior supervisor_behavior(supervisor_actor* self, supervisor_config conf
     st.config.clock = os::system_wall_clock();
   st.reaper = std::move(reaper);
   self->monitor(st.reaper);
+  // Its thread is made now, while threads can be made: a dump must still
+  // work when the process limit is reached later.
+  if (!st.config.status.file.empty())
+    st.status_writer = spawn_status_writer(self->system());
   for (const auto& spec : st.config.services)
     start_service(self, spec, service_start::fresh);
   for (const auto& spec : st.config.crons)

@@ -1,5 +1,9 @@
 #include "main/config.hpp"
 
+#include <dirent.h>
+
+#include <cerrno>
+#include <cstring>
 #include <map>
 
 #include "main/config_identity.hpp"
@@ -149,6 +153,15 @@ loaded_config load_config(const config_request& request, const account_database&
   }
 
   if (dir_exists) {
+    // A directory that cannot be listed would make every file in it look
+    // missing; say so once, by its name.
+    DIR* listing = ::opendir(config.dir.c_str());
+    if (!listing) {
+      config.errors.push_back("cannot read the config directory " + config.dir.string() + ": "
+                              + std::strerror(errno) + "; make it readable by wingmate");
+      return config;
+    }
+    ::closedir(listing);
     load_service_dir(config);
     load_structured_files(config);
     load_crontab(config);

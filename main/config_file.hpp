@@ -9,7 +9,8 @@
 namespace wm {
 
 /// The content of `path`, or nothing with `error` set to a message that
-/// starts with `file` ("wingmate.yaml: cannot read it: ...").
+/// starts with `file` ("wingmate.yaml: cannot read ...: ..."). Anything but
+/// a regular file (a directory, a named pipe) is refused without waiting.
 std::optional<std::string> read_config_file(const std::filesystem::path& path,
                                             const std::string& file, std::string& error);
 

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -131,6 +132,15 @@ void check_line(const cron_spec& spec, const std::string& where,
 
 crontab_read parse_crontab(std::string_view text, const std::string& label) {
   crontab_read result;
+  // A crontab is text: a NUL byte means a binary or corrupted file took its
+  // place, whose "lines" must not be run, not even the few that parse.
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    const auto line = std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul),
+                                 '\n') + 1;
+    result.error = label + " is not a text file (line " + std::to_string(line)
+                   + " holds a NUL byte); the crontab must be text, one job per line";
+    return result;
+  }
   std::size_t line_number = 0;
   while (!text.empty()) {
     ++line_number;

@@ -9,7 +9,9 @@
 // quotes, `$VAR`, `>`, `|` and globs mean nothing special (a warning says
 // so). A `#` at the start of a line or of a word starts a comment; blank
 // lines are skipped. The job from line N is named "crontab:N". A bad line
-// is reported with its number and skipped; the other lines still run.
+// is reported with its number and skipped; the other lines still run. A
+// file holding a NUL byte is not a crontab at all (a binary put in its
+// place): that is a structural error.
 
 #include <filesystem>
 #include <string>
@@ -27,7 +29,8 @@ struct crontab_read {
   std::vector<cron_spec> jobs;
   /// One per skipped or doubtful line, naming the line and saying why.
   std::vector<std::string> warnings;
-  /// Set when the file exists but cannot be read (a structural error).
+  /// Set when the file exists but cannot be read, or is not text (a
+  /// structural error).
   std::string error;
 };
 

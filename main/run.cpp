@@ -12,6 +12,7 @@
 #include "main/config.hpp"
 #include "main/process_setup.hpp"
 #include "main/status_location.hpp"
+#include "main/test_clock.hpp"
 #include "messages/messages.hpp"
 
 namespace wm {
@@ -66,6 +67,7 @@ int supervise(const loaded_config& config, std::optional<rlimit> original_nofile
               status_settings status, const log::logger& log) {
   io_bridge io;
   io.start();
+  auto cron_clock = test_clock_from_environment(io, log); // null: the machine's clock
   caf::actor_system_config cfg;
   configure_caf(cfg);
   caf::actor_system system{cfg};
@@ -77,6 +79,7 @@ int supervise(const loaded_config& config, std::optional<rlimit> original_nofile
                                                          .io = &io,
                                                          .original_nofile = original_nofile,
                                                          .crons = config.crons,
+                                                         .clock = std::move(cron_clock),
                                                          .status = std::move(status)},
                                        reaper);
     signal_bridge signals{system, supervisor};
@@ -98,6 +101,12 @@ int supervise(const loaded_config& config, std::optional<rlimit> original_nofile
 } // namespace
 
 int run(const run_options& options) {
+  // First of all, before anything is opened or written: a closed stdout or
+  // stderr must not be taken by a file wingmate opens, and a pipe without
+  // a reader must not end wingmate with SIGPIPE at its first log line (a
+  // warning about the config, say): SIGPIPE is blocked with the others.
+  ensure_standard_descriptors();
+  block_signals();
   log::setup(options.log_format, options.level);
   log::logger log{"wingmate"};
 
@@ -118,9 +127,7 @@ int run(const run_options& options) {
     return exit_code::config_error;
   }
 
-  ensure_standard_descriptors();
   auto original_nofile = raise_descriptor_limit();
-  block_signals();
   const bool pid1 = ::getpid() == 1;
   if (!pid1 && !become_subreaper())
     log.warning("cannot become a child subreaper; orphans of the services will not be reaped");

@@ -11,12 +11,15 @@
 //   cron clock --cron_fire--> cron job (the cron messages: cron_messages.hpp)
 //   status dump --status--> service (service_status), reaper (orphan count)
 //               --cron_state--> cron job (cron_job_state)
+//               --status_write(status_write_job)--> status writer
 //   service --pidfile_request--> pidfile watcher --pidfile_report--> service
 
 #include <sys/types.h>
 
 #include <caf/all.hpp>
+#include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -27,6 +30,7 @@
 #include "messages/service_report.hpp"
 #include "messages/service_spec.hpp"
 #include "messages/service_status.hpp"
+#include "messages/status_snapshot.hpp"
 
 namespace wm {
 
@@ -54,6 +58,16 @@ struct signal_request {
 struct service_timer {
   timer_kind kind = timer_kind::backoff;
   std::uint64_t generation = 0;
+};
+
+/// One status document for the status writer to render and write.
+struct status_write_job {
+  status_snapshot snapshot;
+  std::filesystem::path file;
+  /// When the dump began, for the log line.
+  std::chrono::steady_clock::time_point began;
+  /// How many services' actors gave no answer.
+  std::size_t unanswered_services = 0;
 };
 
 /// What the reaper still knows about a service's processes when a
@@ -121,6 +135,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(wm::launch_spec)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(wm::launch_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(wm::service_spec)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(wm::service_status)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(wm::status_write_job)
 
 // Atom texts are unique to wingmate so that they never match CAF's own.
 CAF_BEGIN_TYPE_ID_BLOCK(wingmate, caf::first_custom_type_id)
@@ -177,6 +192,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(wingmate, caf::first_custom_type_id)
   /// status dump -> service: your state (reply: service_status);
   /// -> reaper: orphans reaped so far (reply: std::uint64_t).
   CAF_ADD_ATOM(wingmate, wm, status_atom, "wm_status")
+  CAF_ADD_TYPE_ID(wingmate, (wm::status_write_job))
+  /// status dump -> status writer: write this document (reply: bool, true
+  /// when the file was replaced).
+  CAF_ADD_ATOM(wingmate, wm, status_write_atom, "wm_stwrite")
 
   // -- pidfile --
   CAF_ADD_TYPE_ID(wingmate, (wm::pidfile_request))

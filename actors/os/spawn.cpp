@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -35,6 +36,23 @@ std::vector<char*> c_strings(const std::vector<std::string>& strings) {
     out.push_back(const_cast<char*>(s.c_str()));
   out.push_back(nullptr);
   return out;
+}
+
+// What a failure that comes from a limit means, for the log line.
+std::string limit_hint(int error) {
+  switch (error) {
+    case EMFILE:
+      return " (wingmate has as many files open as its limit allows, RLIMIT_NOFILE)";
+    case ENFILE:
+      return " (the system-wide limit on open files is reached)";
+    case EAGAIN:
+      return " (the limit on processes is reached: pids.max of wingmate's cgroup, or "
+             "RLIMIT_NPROC)";
+    case ENOMEM:
+      return " (out of memory)";
+    default:
+      return "";
+  }
 }
 
 int shell_code_for(int error) {
@@ -129,7 +147,9 @@ spawned_child spawner::spawn(const launch_spec& spec) {
                   || !make_pipe(child.stderr_pipe, err_write))) {
     int error = errno;
     child.result = failure(error, std::string("cannot create pipes for its output: ")
-                                    + std::strerror(error));
+                                    + std::strerror(error) + limit_hint(error));
+    child.stdout_pipe.reset();
+    child.stderr_pipe.reset();
     return child;
   }
 
@@ -146,8 +166,14 @@ spawned_child spawner::spawn(const launch_spec& spec) {
   args.new_session = spec.new_session && !spec.owns_terminal;
   args.terminal_fd = spec.owns_terminal ? 0 : -1;
   if (original_nofile_) {
+    // Never more than wingmate's own hard limit, which may have been
+    // lowered since it started (prlimit): raising a hard limit needs
+    // CAP_SYS_RESOURCE, and without it every start would fail.
+    rlimit now{};
+    ::getrlimit(RLIMIT_NOFILE, &now);
     args.restore_nofile = true;
-    args.nofile = *original_nofile_;
+    args.nofile.rlim_cur = std::min(original_nofile_->rlim_cur, now.rlim_max);
+    args.nofile.rlim_max = std::min(original_nofile_->rlim_max, now.rlim_max);
   }
   if (spec.user) {
     args.switch_user = true;
@@ -161,7 +187,8 @@ spawned_child spawner::spawn(const launch_spec& spec) {
   pid_t pid = ::clone(child_main, stack_top, CLONE_VM | CLONE_VFORK | SIGCHLD, &args);
   if (pid < 0) {
     int error = errno;
-    child.result = failure(error, std::string("cannot create a process: ") + std::strerror(error));
+    child.result = failure(error, std::string("cannot create a process: ") + std::strerror(error)
+                                    + limit_hint(error));
     child.result.shell_code = 126;
     return child;
   }

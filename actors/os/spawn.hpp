@@ -6,7 +6,8 @@
 // leaves glibc's two internal signals ignored in the child and cannot switch
 // users. The child gets default signal dispositions, an empty signal mask,
 // its own process group (or session), only descriptors 0, 1 and 2, and the
-// descriptor limit wingmate was started with.
+// descriptor limit wingmate was started with (never above wingmate's own
+// hard limit, which may have been lowered since).
 
 #include <sys/resource.h>
 #include <sys/types.h>

@@ -26,4 +26,8 @@ void shifted_wall_clock::shift_by(std::chrono::nanoseconds delta) {
   offset_ns_.fetch_add(delta.count(), std::memory_order_relaxed);
 }
 
+void shifted_wall_clock::set_offset(std::chrono::nanoseconds offset) {
+  offset_ns_.store(offset.count(), std::memory_order_relaxed);
+}
+
 } // namespace wm::os

@@ -32,6 +32,9 @@ public:
   /// Moves the clock by `delta` (negative: back in time).
   void shift_by(std::chrono::nanoseconds delta);
 
+  /// Sets the clock to the machine's plus `offset`.
+  void set_offset(std::chrono::nanoseconds offset);
+
 private:
   std::atomic<std::int64_t> offset_ns_{0};
 };

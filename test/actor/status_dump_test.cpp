@@ -74,25 +74,25 @@ caf::behavior late_answerer(caf::stateful_actor<late_answerer_state>* self,
           }};
 }
 
-// Every stand-in takes an argument: CAF 0.17 dereferences a null argument
-// tuple when a function actor is spawned without one, which UBSan reports.
-caf::behavior fake_reaper(caf::event_based_actor*, std::uint64_t orphans_reaped) {
-  return {[orphans_reaped](status_atom) { return orphans_reaped; }};
+// The stand-ins below take an argument each: for a function actor spawned
+// without any, CAF 0.17 dereferences a null argument tuple, which UBSan
+// reports.
+caf::behavior fake_reaper(caf::event_based_actor*, std::uint64_t orphans) {
+  return {[orphans](status_atom) { return orphans; }};
 }
 
-caf::behavior fake_cron_job(caf::event_based_actor*, std::uint64_t runs) {
-  return {[runs](cron_state_atom) {
+caf::behavior fake_cron_job(caf::event_based_actor*, std::string name) {
+  return {[name](cron_state_atom) {
     cron_job_state state;
-    state.name = "crontab:1";
+    state.name = name;
     state.schedule = "@hourly";
-    state.runs = runs;
+    state.runs = 3;
     return state;
   }};
 }
 
 // A cron job actor that takes the question and never answers.
-// (The argument only keeps clear of the CAF defect above.)
-caf::behavior silent_cron_job(caf::event_based_actor* self, int /*unused*/) {
+caf::behavior silent_cron_job(caf::event_based_actor* self, std::string) {
   return {[self](cron_state_atom) { return self->make_response_promise<cron_job_state>(); }};
 }
 
@@ -108,7 +108,10 @@ protected:
   StatusDump() {
     configure(cfg);
     system = std::make_unique<caf::actor_system>(cfg);
+    writer = spawn_status_writer(*system);
   }
+
+  ~StatusDump() override { caf::anon_send_exit(writer, caf::exit_reason::user_shutdown); }
 
   // Runs a dump and waits for its end; returns how long it took.
   std::chrono::milliseconds run(status_dump_request request) {
@@ -133,6 +136,7 @@ protected:
       request.service_actors.push_back(actor);
     }
     request.reaper = system->spawn(fake_reaper, std::uint64_t{5});
+    request.writer = writer;
     request.file = dir / "status.json";
     request.deadline = 1s; // roomy: sanitizer builds answer slowly
     return request;
@@ -140,6 +144,7 @@ protected:
 
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> system;
+  caf::actor writer;
   test::temp_dir dir;
 };
 
@@ -154,7 +159,7 @@ TEST_F(StatusDump, MarksWhatDoesNotAnswerInTime) {
   }
   auto request = request_for({{"fast", fast}, {"slow", slow}, {"dead", dead}, {"none", {}}});
   request.snapshot.cron_jobs.push_back(cron_base("crontab:1"));
-  request.cron_actors.push_back(system->spawn(fake_cron_job, std::uint64_t{3}));
+  request.cron_actors.push_back(system->spawn(fake_cron_job, std::string{"crontab:1"}));
 
   const auto took = run(std::move(request));
   EXPECT_GE(took, 1s);
@@ -189,7 +194,7 @@ TEST_F(StatusDump, MarksWhatDoesNotAnswerInTime) {
 TEST_F(StatusDump, ASilentCronJobIsNamedInErrors) {
   auto request = request_for({});
   request.snapshot.cron_jobs.push_back(cron_base("backup"));
-  request.cron_actors.push_back(system->spawn(silent_cron_job, 0));
+  request.cron_actors.push_back(system->spawn(silent_cron_job, std::string{"backup"}));
   run(std::move(request));
   const json doc = read_json(dir / "status.json");
   // The job still shows, with what its spec says.

@@ -94,30 +94,65 @@ child_process::child_process(std::vector<std::string> argv, start_options option
     args.push_back(arg.data());
   args.push_back(nullptr);
 
+  int pipe_fds[2] = {-1, -1};
+  if (options.pipe_stdout_to) {
+    if (::pipe2(pipe_fds, O_CLOEXEC) < 0)
+      throw std::runtime_error("pipe failed");
+    if (!options.pipe_stdout_to->empty()) {
+      reader_pid_ = ::fork();
+      if (reader_pid_ < 0)
+        throw std::runtime_error("fork failed");
+      if (reader_pid_ == 0) {
+        int out = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        ::dup2(pipe_fds[0], 0);
+        ::dup2(out, 1);
+        ::execl("/bin/sh", "sh", "-c", options.pipe_stdout_to->c_str(), nullptr);
+        ::_exit(127);
+      }
+    }
+    ::close(pipe_fds[0]); // the reader's, or nobody's
+  }
+
   pid_ = ::fork();
   if (pid_ < 0)
     throw std::runtime_error("fork failed");
   if (pid_ == 0) {
     int in = ::open(in_path.c_str(), O_RDONLY);
-    int out = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    // With a pipe, the reader writes the stdout file.
+    int out = pipe_fds[1] >= 0 ? pipe_fds[1]
+                               : ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int err = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(in, 0);
     ::dup2(out, 1);
-    ::dup2(err, 2);
+    ::dup2(pipe_fds[1] >= 0 && options.pipe_stderr_too ? pipe_fds[1] : err, 2);
+    if (options.close_stdout)
+      ::close(1);
+    if (options.close_stderr)
+      ::close(2);
     for (auto& [key, value] : options.env)
       ::setenv(key.c_str(), value.c_str(), 1);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (int signo : options.ignored_signals)
+      ::signal(signo, SIG_IGN);
+    sigset_t blocked;
+    sigemptyset(&blocked);
+    for (int signo : options.blocked_signals)
+      sigaddset(&blocked, signo);
+    ::sigprocmask(SIG_SETMASK, &blocked, nullptr);
     ::execvp(args[0], args.data());
     ::_exit(127);
   }
+  if (pipe_fds[1] >= 0)
+    ::close(pipe_fds[1]);
 }
 
 child_process::~child_process() {
   if (running()) {
     ::kill(pid_, SIGKILL);
     wait_exit(5s);
+  }
+  if (reader_pid_ > 0) {
+    ::kill(reader_pid_, SIGKILL);
+    ::waitpid(reader_pid_, nullptr, 0);
   }
 }
 

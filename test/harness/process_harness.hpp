@@ -61,6 +61,19 @@ struct start_options {
   /// Written to the program's stdin, which is then closed; without it stdin
   /// is /dev/null.
   std::optional<std::string> input;
+  /// Starts the program with its stdout (or stderr) closed.
+  bool close_stdout = false;
+  bool close_stderr = false;
+  /// The program's stdout goes into a pipe read by this shell command
+  /// ("head -1"), whose own output is what out() shows; an empty command
+  /// leaves the pipe without any reader from the start.
+  std::optional<std::string> pipe_stdout_to{};
+  /// With pipe_stdout_to: stderr goes into the same pipe (2>&1).
+  bool pipe_stderr_too = false;
+  /// Signals the program starts with ignored, and blocked (inherited
+  /// across exec, as from a careless parent).
+  std::vector<int> ignored_signals{};
+  std::vector<int> blocked_signals{};
 };
 
 inline start_options with_env(std::map<std::string, std::string> env) {
@@ -105,6 +118,7 @@ private:
   std::filesystem::path err_path_;
   temp_dir files_;
   pid_t pid_ = -1;
+  pid_t reader_pid_ = -1; // the pipe_stdout_to command
   std::optional<int> exit_code_;
 };
 

@@ -18,6 +18,9 @@
 //   echo-stdin            copy stdin to stdout, then wait
 //   env NAME FILE         write the value of NAME to FILE, wait
 //   cwd FILE              write the working directory to FILE, wait
+//   soak FILE             for the soak test: append "STAMP PID" to FILE,
+//                         append PID to FILE.hup at each SIGHUP, exit N at
+//                         SIGRTMIN+N (N < 8); any other signal: its default
 
 #include <fcntl.h>
 #include <signal.h>
@@ -84,6 +87,46 @@ std::string stamp() {
 
 void on_int(int) {
   _exit(0);
+}
+
+volatile sig_atomic_t g_hups = 0;
+volatile sig_atomic_t g_exit_code = -1;
+
+void on_hup(int) {
+  g_hups = g_hups + 1;
+}
+
+void on_exit_request(int signo) {
+  g_exit_code = signo - SIGRTMIN;
+}
+
+// The handlers go in before the stamp: once a start is stamped, a SIGHUP
+// passed on by wingmate is counted rather than fatal.
+[[noreturn]] void soak(const char* file) {
+  struct sigaction action {};
+  sigemptyset(&action.sa_mask);
+  action.sa_handler = on_hup;
+  sigaction(SIGHUP, &action, nullptr);
+  action.sa_handler = on_exit_request;
+  for (int n = 0; n < 8; ++n)
+    sigaction(SIGRTMIN + n, &action, nullptr);
+  const std::string pid = std::to_string(getpid());
+  std::string line = stamp();
+  line.insert(line.size() - 1, " " + pid);
+  write_file(file, line, true);
+  const std::string hup_file = std::string(file) + ".hup";
+  sigset_t all, none;
+  sigfillset(&all);
+  sigemptyset(&none);
+  sigprocmask(SIG_BLOCK, &all, nullptr);
+  for (int written = 0;;) {
+    while (g_hups == written && g_exit_code < 0)
+      sigsuspend(&none);
+    if (g_exit_code >= 0)
+      _exit(g_exit_code);
+    for (; written < g_hups; ++written)
+      write_file(hup_file.c_str(), pid + "\n", true);
+  }
 }
 
 int orphans(int count, int delay_ms) {
@@ -196,6 +239,8 @@ int main(int argc, char** argv) {
     write_file(arg(3), value ? value : "<unset>");
     wait_forever();
   }
+  if (act == "soak")
+    soak(arg(2));
   if (act == "cwd") {
     char dir[4096];
     write_file(arg(2), getcwd(dir, sizeof dir) ? dir : "<error>");

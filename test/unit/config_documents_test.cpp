@@ -2,7 +2,9 @@
 // syntax errors, keys given twice, and how YAML's plain scalars are typed.
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include "harness/process_harness.hpp"
 #include "main/config_json.hpp"
 #include "main/config_yaml.hpp"
 
@@ -180,6 +182,35 @@ TEST(ConfigFiles, AnUnreadableFileIsAnErrorNamingIt) {
   auto yaml = read_yaml_config("/nonexistent/wingmate.yaml", "wingmate.yaml");
   ASSERT_EQ(yaml.errors.size(), 1u);
   EXPECT_FALSE(yaml.document);
+}
+
+TEST(ConfigFiles, ADirectoryOrANamedPipeIsRefusedWithoutWaiting) {
+  test::temp_dir dir;
+  std::filesystem::create_directory(dir / "wingmate.json");
+  ASSERT_EQ(::mkfifo((dir / "wingmate.yaml").c_str(), 0644), 0);
+  // Opening a named pipe for reading would wait for a writer forever.
+  auto json = read_json_config(dir / "wingmate.json", "wingmate.json");
+  ASSERT_EQ(json.errors.size(), 1u);
+  EXPECT_EQ(json.errors[0], "wingmate.json: " + (dir / "wingmate.json").string()
+                              + " is a directory, not a file; replace it with the config file "
+                                "or remove it");
+  EXPECT_FALSE(json.document);
+  auto yaml = read_yaml_config(dir / "wingmate.yaml", "wingmate.yaml");
+  ASSERT_EQ(yaml.errors.size(), 1u);
+  EXPECT_EQ(yaml.errors[0], "wingmate.yaml: " + (dir / "wingmate.yaml").string()
+                              + " is a named pipe, not a file; replace it with the config file "
+                                "or remove it");
+  EXPECT_FALSE(yaml.document);
+}
+
+TEST(ConfigFiles, ARegularFileIsReadWhole) {
+  test::temp_dir dir;
+  std::string big = "{\"service\": {}, \"cron\": {}}";
+  big.append(200 * 1024, ' '); // longer than one read
+  dir.write("wingmate.json", big);
+  auto json = read_json_config(dir / "wingmate.json", "wingmate.json");
+  EXPECT_EQ(json.errors, std::vector<std::string>{});
+  EXPECT_TRUE(json.document);
 }
 
 } // namespace

@@ -158,6 +158,16 @@ TEST(Crontab, ABadLineIsSkippedWithItsNumberAndTheOthersStay) {
                                 "of range 0-59; the line is skipped");
 }
 
+TEST(Crontab, ABinaryFileIsAnErrorAndGivesNoJobs) {
+  // Even the one line that parses does not run: the file is not a crontab.
+  using namespace std::string_view_literals;
+  auto read = parse("* * * * * looks-like-a-job\n\x7f""ELF\x02\x01\n\x00\x00\x3e"sv);
+  EXPECT_TRUE(read.jobs.empty());
+  EXPECT_TRUE(read.warnings.empty());
+  EXPECT_EQ(read.error, "/etc/wingmate/crontab is not a text file (line 3 holds a NUL byte); "
+                        "the crontab must be text, one job per line");
+}
+
 TEST(Crontab, EveryScheduleErrorNamesTheField) {
   const std::pair<const char*, const char*> cases[] = {
     {"5-1 * * * * x", "minute field \"5-1\""},
