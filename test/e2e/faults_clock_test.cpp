@@ -70,14 +70,6 @@ wall_time minute_of(wall_time t) {
   return std::chrono::floor<std::chrono::minutes>(t);
 }
 
-const json& cron_named(const json& doc, const std::string& name) {
-  static const json none;
-  for (const auto& j : doc["cron"])
-    if (j["name"] == name)
-      return j;
-  return none;
-}
-
 // A steady service and cron jobs that stamp each run, on a moved clock.
 struct clock_setup {
   clock_setup() : clock(config) {}

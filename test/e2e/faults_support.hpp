@@ -25,36 +25,11 @@
 #include <thread>
 
 #include "e2e_support.hpp"
+#include "status_support.hpp"
 
 namespace wm::test {
 
 using nlohmann::json;
-
-inline json read_json(const std::filesystem::path& path) {
-  return json::parse(read_file(path), nullptr, false);
-}
-
-/// Signals wingmate and waits for the document with `sequence` (or later).
-inline json dump(const namespaced_wingmate& wm, long long sequence,
-                 milliseconds timeout = std::chrono::seconds(10)) {
-  wm.signal(SIGUSR1);
-  json doc;
-  wait_until(
-    [&] {
-      doc = read_json(wm.status_file());
-      return doc.is_object() && doc["wingmate"]["sequence"] >= sequence;
-    },
-    timeout);
-  return doc;
-}
-
-inline const json& service_named(const json& doc, const std::string& name) {
-  static const json none;
-  for (const auto& s : doc["services"])
-    if (s["name"] == name)
-      return s;
-  return none;
-}
 
 /// `wm_test_child ARGS` as a JSON command list.
 inline json helper_command(std::vector<std::string> args) {

@@ -13,37 +13,13 @@
 #include <thread>
 
 #include "e2e_support.hpp"
+#include "status_support.hpp"
 #include "harness/status_schema.hpp"
 
 namespace wm::test {
 namespace {
 
 using nlohmann::json;
-
-json read_json(const std::filesystem::path& path) {
-  return json::parse(read_file(path), nullptr, false);
-}
-
-// Signals wingmate and waits for the document with sequence `sequence`.
-json dump(namespaced_wingmate& wm, long long sequence) {
-  wm.signal(SIGUSR1);
-  json doc;
-  wait_until(
-    [&] {
-      doc = read_json(wm.status_file());
-      return doc.is_object() && doc["wingmate"]["sequence"] >= sequence;
-    },
-    5s);
-  return doc;
-}
-
-const json& service_named(const json& doc, const std::string& name) {
-  static const json none;
-  for (const auto& s : doc["services"])
-    if (s["name"] == name)
-      return s;
-  return none;
-}
 
 pid_t ns_pid_of(const namespaced_wingmate& wm, const std::string& needle) {
   auto found = wm.find(needle);
