@@ -94,8 +94,9 @@ void on_clock_set(cron_clock_actor* self) {
   const auto now = st.clock->now();
   st.log.info("the wall clock was set and now reads {}; computing again when {} runs next",
               format_local_iso(whole_seconds(now)),
-              st.jobs.size() == 1 ? "the cron job" : "each of the " + std::to_string(st.jobs.size())
-                                                        + " cron jobs");
+              st.jobs.size() == 1
+                ? std::string("the cron job")
+                : "each of the " + std::to_string(st.jobs.size()) + " cron jobs");
   dispatch(self, st.table.clock_changed(now), now);
   arm(self);
 }

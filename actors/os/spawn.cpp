@@ -135,7 +135,8 @@ spawned_child spawner::spawn(const launch_spec& spec) {
   auto path = find_program(spec.argv[0], path_from_env(spec.env), lookup_error);
   if (!path) {
     std::string what = lookup_error == ENOENT
-                         ? spec.argv[0] + " was not found in PATH (" + path_from_env(spec.env) + ")"
+                         ? spec.argv[0] + " was not found in PATH (" + path_from_env(spec.env)
+                             + ")"
                          : spec.argv[0] + " was found in PATH but is not executable";
     child.result = failure(lookup_error, what);
     return child;

@@ -23,7 +23,8 @@ wm_step "scripts/bundle.sh --no-build on $WM_BUILD_DIR"
 tarball=$(BUILD_DIR=$WM_BUILD_DIR sh "$WM_TOP/scripts/bundle.sh" --no-build -o "$out")
 version=$("$WM_WINGMATE" --version | grep -Eo '[0-9]+\.[0-9]+\.[0-9]+' | head -n 1)
 name=wingmate-$version-linux-$(dpkg --print-architecture)
-[ "$tarball" = "$out/$name.tar.gz" ] || wm_fail "the bundle is $tarball, expected $out/$name.tar.gz"
+[ "$tarball" = "$out/$name.tar.gz" ] ||
+  wm_fail "the bundle is $tarball, expected $out/$name.tar.gz"
 
 wm_step "layout: $name/ with README, bin/ (three programs) and lib/"
 tar -C "$work" -xzf "$tarball"

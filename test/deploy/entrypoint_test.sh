@@ -45,7 +45,8 @@ expect_wingmate() {
     wm_fail "wingmate got [$got], expected [$(tr '\n' ' ' <<< "$expected")]"
   fi
   [ "$(cat "$work/pid")" = "$entry_pid" ] ||
-    wm_fail "wingmate runs as pid $(cat "$work/pid"), not in place of the entry script ($entry_pid)"
+    wm_fail "wingmate runs as pid $(cat "$work/pid")," \
+      "not in place of the entry script ($entry_pid)"
   [ "$entry_status" -eq 0 ] || wm_fail "exit status $entry_status"
 }
 

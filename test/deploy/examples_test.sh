@@ -45,7 +45,10 @@ for dir in "$examples"/*/; do
   "$WM_WINGMATE" check -c "$dir" > "$work/$example.json" 2> "$work/$example.err" ||
     { cat "$work/$example.err" >&2; wm_fail "wingmate check rejects deploy/examples/$example"; }
   ! grep -q . "$work/$example.err" ||
-    { cat "$work/$example.err" >&2; wm_fail "wingmate check warns about deploy/examples/$example"; }
+    {
+      cat "$work/$example.err" >&2
+      wm_fail "wingmate check warns about deploy/examples/$example"
+    }
 done
 
 wm_step "each example's entries and key settings"

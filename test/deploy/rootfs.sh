@@ -147,7 +147,8 @@ wm_rootfs_bundle() {
   local root=$1 dir=${2:-/opt/wingmate}
   local tarballs=("$WM_BUILD_DIR"/deploy/wingmate-*-linux-*.tar.gz)
   local tarball=${tarballs[0]}
-  [ -f "$tarball" ] || wm_fail "no bundle in $WM_BUILD_DIR/deploy; run the test deploy.bundle first"
+  [ -f "$tarball" ] ||
+    wm_fail "no bundle in $WM_BUILD_DIR/deploy; run the test deploy.bundle first"
   mkdir -p "$root$dir"
   tar -C "$root$dir" --strip-components=1 -xzf "$tarball"
 }

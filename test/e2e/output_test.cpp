@@ -70,8 +70,8 @@ TEST(Output, AGrandchildHoldingThePipeDoesNotDelayTheRestart) {
   namespaced_wingmate wm({"-c", config.path()});
   // Each run exits at once and leaves a grandchild with its stdout open: the
   // exits are still seen, so the service keeps being restarted.
-  ASSERT_TRUE(wait_until([&] { return wm.process().count_output("service[leaver]: started") >= 3; },
-                         5s))
+  ASSERT_TRUE(wait_until(
+    [&] { return wm.process().count_output("service[leaver]: started") >= 3; }, 5s))
     << wm.all_output();
 }
 
