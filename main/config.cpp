@@ -1,6 +1,6 @@
 #include "main/config.hpp"
 
-#include <dirent.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -48,8 +48,12 @@ void load_structured_files(loaded_config& config) {
   for (const auto& file : k_structured_files) {
     const fs::path path = config.dir / file.name;
     std::error_code ec;
-    if (!fs::exists(path, ec))
+    if (!fs::exists(path, ec)) {
+      if (ec && ec != std::errc::no_such_file_or_directory)
+        config.errors.push_back(std::string(file.name) + ": cannot look at " + path.string()
+                                + ": " + ec.message());
       continue;
+    }
     add_structured_file(config, file.read(path, file.name));
   }
 }
@@ -153,15 +157,15 @@ loaded_config load_config(const config_request& request, const account_database&
   }
 
   if (dir_exists) {
-    // A directory that cannot be listed would make every file in it look
-    // missing; say so once, by its name.
-    DIR* listing = ::opendir(config.dir.c_str());
-    if (!listing) {
-      config.errors.push_back("cannot read the config directory " + config.dir.string() + ": "
-                              + std::strerror(errno) + "; make it readable by wingmate");
+    // Its files are opened by name, which needs search (x) permission on
+    // the directory, not read: without it every file would look missing,
+    // so say so once, by the directory's name.
+    if (::access(config.dir.c_str(), X_OK) < 0) {
+      config.errors.push_back("cannot open files in the config directory " + config.dir.string()
+                              + ": " + std::strerror(errno)
+                              + "; give wingmate's user search permission on it (chmod +x)");
       return config;
     }
-    ::closedir(listing);
     load_service_dir(config);
     load_structured_files(config);
     load_crontab(config);

@@ -38,8 +38,11 @@ service_dir_scan scan_service_dir(const fs::path& config_dir) {
   service_dir_scan scan;
   const fs::path dir = config_dir / "service";
   std::error_code ec;
-  if (!fs::exists(dir, ec))
+  if (!fs::exists(dir, ec)) {
+    if (ec && ec != std::errc::no_such_file_or_directory)
+      scan.error = "cannot look at " + dir.string() + ": " + ec.message();
     return scan;
+  }
   fs::directory_iterator it(dir, ec);
   if (ec) {
     scan.error = "cannot read " + dir.string() + ": " + ec.message();

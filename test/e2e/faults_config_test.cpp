@@ -160,15 +160,34 @@ TEST(FaultsConfig, AnUnreadableFile) {
   }
 }
 
-TEST(FaultsConfig, AnUnreadableDirectory) {
+TEST(FaultsConfig, AConfigDirectoryWithoutSearchPermission) {
   if (::geteuid() != 0)
-    GTEST_SKIP() << "needs root to make a directory that another user cannot read";
+    GTEST_SKIP() << "needs root to make a directory that another user cannot enter";
+  // Without x, no file inside can be opened by name, whether or not the
+  // directory can be listed (r): every file would look missing.
+  for (const mode_t mode : {0000, 0744}) {
+    SCOPED_TRACE(mode);
+    broken_config broken;
+    ::chmod(broken.config.path().c_str(), mode);
+    expect_refused_for(broken, k_nobody,
+                       "cannot open files in the config directory " + broken.config.path()
+                         + ": Permission denied; give wingmate's user search permission on it "
+                           "(chmod +x)");
+    ::chmod(broken.config.path().c_str(), 0755);
+  }
+}
+
+TEST(FaultsConfig, SearchPermissionAloneIsEnough) {
+  if (::geteuid() != 0)
+    GTEST_SKIP() << "needs root to make a directory that another user cannot list";
+  // wingmate opens the files of its config directory by name and lists only
+  // service/, so a directory others may enter but not list (0711) is fine.
   broken_config broken;
-  ::chmod(broken.config.path().c_str(), 0);
-  expect_refused_for(broken, k_nobody,
-                     "cannot read the config directory " + broken.config.path()
-                       + ": Permission denied; make it readable by wingmate");
+  ::chmod(broken.config.path().c_str(), 0711);
+  const outcome checked = check(broken, k_nobody);
   ::chmod(broken.config.path().c_str(), 0755);
+  EXPECT_EQ(checked.code, 0) << checked.output;
+  EXPECT_NE(checked.output.find("\"witness\""), std::string::npos) << checked.output;
 }
 
 } // namespace
