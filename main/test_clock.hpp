@@ -9,7 +9,9 @@
 // a change of the wall clock: the I/O thread tells the cron clock, exactly
 // as it does when the kernel reports that the time was set. Nothing but
 // cron follows this clock (log lines and status times keep the machine's).
-// Not for production use; wingmate warns at start when it is set.
+// Not for production use; wingmate warns at start when it is set, and
+// ignores it when the file or its directory may be changed by a user other
+// than wingmate's own or root.
 
 #include <memory>
 

@@ -2,13 +2,15 @@
 // forward and back by an hour while cron jobs are scheduled. The machine's
 // clock is never touched: WINGMATE_TEST_CLOCK_FILE (main/test_clock.hpp)
 // moves the clock cron goes by, and each move reaches wingmate the way the
-// kernel's report of a set clock does. What must hold (docs-cron.md, "When
+// kernel's report of a set clock does. What must hold (README, "When
 // the wall clock changes"): after a jump forward the missed runs are not
 // replayed, after a jump back nothing runs twice for the same time, jobs
 // keep firing afterwards, and the services are not touched.
 //
 // Cron runs on whole minutes; the clock file starts wingmate ten seconds
 // before one, so that no test waits long for its first run.
+
+#include <sys/stat.h>
 
 #include <ctime>
 
@@ -104,6 +106,27 @@ void expect_untouched(const namespaced_wingmate& wm, const json& doc, pid_t stea
   EXPECT_EQ(service_named(doc, "steady")["restarts"], 0);
   ASSERT_TRUE(only_process(wm, "wm_test_child sleep"));
   EXPECT_EQ(only_process(wm, "wm_test_child sleep")->host_pid, steady);
+}
+
+// Whoever may change the file decides when cron jobs run: a directory
+// that others may write makes wingmate ignore the hook.
+TEST(FaultsClockHook, AFileOthersMayReplaceIsIgnored) {
+  clock_setup setup;
+  json crons;
+  crons["hourly"] = setup.job("hourly", "@hourly");
+  setup.write(crons);
+  ::chmod(setup.config.path().c_str(), 0777);
+  namespaced_wingmate wm({"-c", setup.config.path()}, setup.options());
+  EXPECT_TRUE(wm.wait_for_output("WINGMATE_TEST_CLOCK_FILE is ignored: " + setup.config.path()
+                                   + " may be written by other users; cron follows the "
+                                     "machine's clock",
+                                 5s))
+    << wm.all_output();
+  ASSERT_TRUE(wm.wait_for_output("cron-clock: 1 cron job scheduled", 5s)) << wm.all_output();
+  EXPECT_EQ(wm.process().count_output("cron follows the test clock"), 0u) << wm.all_output();
+  ::chmod(setup.config.path().c_str(), 0755);
+  wm.signal(SIGTERM);
+  EXPECT_EQ(wm.wait_exit(10s), 0) << wm.all_output();
 }
 
 TEST(FaultsClock, AnHourForwardReplaysNoMissedRun) {
