@@ -105,13 +105,17 @@ public:
     bool changed = false;
     for (ssize_t at = 0; at + static_cast<ssize_t>(sizeof(inotify_event)) <= n;) {
       const auto* event = reinterpret_cast<const inotify_event*>(buffer + at);
-      changed = changed || (event->len > 0 && name_ == event->name);
+      // A full event queue lost events, perhaps this file's: read it again.
+      changed = changed || (event->mask & IN_Q_OVERFLOW) != 0
+                || (event->len > 0 && name_ == event->name);
       at += static_cast<ssize_t>(sizeof(inotify_event) + event->len);
     }
     if (changed)
       on_change_();
     return true;
   }
+
+  bool holds_finish() const override { return false; }
 
 private:
   unique_fd fd_;
@@ -236,6 +240,13 @@ void io_bridge::take_pending() {
   }
 }
 
+bool io_bridge::sources_to_drain() const {
+  for (const auto& [fd, handler] : sources_)
+    if (handler->holds_finish())
+      return true;
+  return false;
+}
+
 void io_bridge::run() {
   epoll_event events[64];
   for (;;) {
@@ -245,7 +256,7 @@ void io_bridge::run() {
       if (finishing_) {
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           deadline_ - std::chrono::steady_clock::now());
-        if ((sources_.empty() && pending_.empty()) || left.count() <= 0)
+        if ((!sources_to_drain() && pending_.empty()) || left.count() <= 0)
           return;
         timeout = static_cast<int>(left.count());
       }

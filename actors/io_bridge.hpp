@@ -72,6 +72,9 @@ public:
     virtual ~source() = default;
     /// Handles readiness; returns false when the source is done.
     virtual bool on_ready(std::uint32_t events) = 0;
+    /// Whether finish() waits for this source to be done (output still to
+    /// drain), or may end while it is open (a watch that never ends).
+    virtual bool holds_finish() const { return true; }
   };
 
 private:
@@ -83,6 +86,7 @@ private:
   void add(int fd, std::unique_ptr<source> handler);
   void run();
   void take_pending();
+  bool sources_to_drain() const;
   bool arm_clock_watch();
   void on_clock_watch_ready();
 
