@@ -34,19 +34,25 @@ std::optional<std::string> read_config_file(const std::filesystem::path& path,
             + "; make it readable by wingmate";
     return std::nullopt;
   };
-  // O_NONBLOCK: opening a named pipe must not wait for a writer; whatever
-  // is not a regular file is refused before a byte is read.
-  unique_fd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
-  if (!fd)
-    return cannot_read(errno);
-  struct stat info {};
-  if (::fstat(fd.get(), &info) < 0)
-    return cannot_read(errno);
-  if (!S_ISREG(info.st_mode)) {
-    error = file + ": " + path.string() + " is " + kind_of(info.st_mode)
+  const auto not_a_file = [&](mode_t mode) {
+    error = file + ": " + path.string() + " is " + kind_of(mode)
             + ", not a file; replace it with the config file or remove it";
     return std::nullopt;
-  }
+  };
+  // Whatever is not a regular file is refused before it is opened (opening
+  // a device can have effects of its own), and again after, in case it was
+  // replaced in between. O_NONBLOCK: opening a named pipe must not wait for
+  // a writer; O_NOCTTY: a terminal must not become wingmate's.
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode))
+    return not_a_file(info.st_mode);
+  unique_fd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+  if (!fd)
+    return cannot_read(errno);
+  if (::fstat(fd.get(), &info) < 0)
+    return cannot_read(errno);
+  if (!S_ISREG(info.st_mode))
+    return not_a_file(info.st_mode);
   std::string content;
   char buffer[64 * 1024];
   for (;;) {

@@ -55,6 +55,14 @@ std::string limit_hint(int error) {
   }
 }
 
+// The same for a failure in the child, after any switch of user: there
+// EAGAIN means the processes of the user it runs as.
+std::string child_limit_hint(int error, const launch_spec& spec) {
+  if (error == EAGAIN && spec.user)
+    return " (the user it runs as has as many processes as RLIMIT_NPROC allows)";
+  return limit_hint(error);
+}
+
 int shell_code_for(int error) {
   return error == ENOENT ? 127 : 126;
 }
@@ -200,7 +208,10 @@ spawned_child spawner::spawn(const launch_spec& spec) {
       what += " " + *path;
     else if (std::strcmp(args.failed_step, "change to the working directory") == 0)
       what += " " + spec.working_dir;
-    child.result = failure(args.error, what + ": " + std::strerror(args.error), pid);
+    // After a switch of user, execve is where that user's RLIMIT_NPROC
+    // shows (EAGAIN), so the child's failures get the hint too.
+    child.result = failure(args.error, what + ": " + std::strerror(args.error)
+                                         + child_limit_hint(args.error, spec), pid);
     if (std::strcmp(args.failed_step, "execute") != 0)
       child.result.shell_code = 126;
     child.stdout_pipe.reset();
