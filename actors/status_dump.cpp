@@ -188,9 +188,14 @@ struct status_writer_state {
 
 using status_writer_actor = caf::stateful_actor<status_writer_state>;
 
-caf::behavior status_writer_behavior(status_writer_actor* self, log::logger log) {
+caf::behavior status_writer_behavior(status_writer_actor* self, log::logger log,
+                                     const caf::actor& owner) {
   self->state.log = std::move(log);
   install_guards(self, self->state.log);
+  if (owner) {
+    self->monitor(owner);
+    self->set_down_handler([self](caf::scheduled_actor*, const caf::down_msg&) { self->quit(); });
+  }
   return {
     [self](status_write_atom, status_write_job& job) {
       // An exception must not end the one writer there is: no new thread
@@ -212,10 +217,8 @@ caf::actor spawn_status_dump(caf::local_actor* supervisor, status_dump_request r
   return supervisor->spawn<caf::monitored>(status_dump_behavior, std::move(request));
 }
 
-caf::actor spawn_status_writer(caf::actor_system& system) {
-  // Spawned with an argument: for a function actor spawned without any,
-  // CAF 0.17 dereferences a null argument tuple, which UBSan reports.
-  return system.spawn<caf::detached>(status_writer_behavior, log::logger{"status"});
+caf::actor spawn_status_writer(caf::actor_system& system, const caf::actor& owner) {
+  return system.spawn<caf::detached>(status_writer_behavior, log::logger{"status"}, owner);
 }
 
 } // namespace wm

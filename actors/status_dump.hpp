@@ -51,7 +51,9 @@ struct status_dump_request {
 caf::actor spawn_status_dump(caf::local_actor* supervisor, status_dump_request request);
 
 /// Spawns the status writer (detached: it has a thread of its own). Tell it
-/// to exit at the end, as with every long-lived actor.
-caf::actor spawn_status_writer(caf::actor_system& system);
+/// to exit at the end, as with every long-lived actor; it also ends by
+/// itself when `owner` (unless null) does, so that an owner that ended
+/// abnormally never leaves the actor system waiting for it.
+caf::actor spawn_status_writer(caf::actor_system& system, const caf::actor& owner);
 
 } // namespace wm

@@ -381,6 +381,15 @@ void on_down(supervisor_actor* self, const caf::down_msg& msg) {
     on_dump_over(self);
     return;
   }
+  if (st.status_writer && msg.source == st.status_writer.address()) {
+    // Not replaced: a new thread may not be available. Dumps go on, each
+    // written by the dump itself.
+    st.log.error("the status writer ended unexpectedly ({}); status dumps are written without "
+                 "it from now on",
+                 caf::to_string(msg.reason));
+    st.status_writer = nullptr;
+    return;
+  }
   if (on_cron_down(self, msg))
     return;
   auto it = st.names.find(msg.source);
@@ -412,8 +421,10 @@ caf::behavior supervisor_behavior(supervisor_actor* self, supervisor_config conf
   self->monitor(st.reaper);
   // Its thread is made now, while threads can be made: a dump must still
   // work when the process limit is reached later.
-  if (!st.config.status.file.empty())
-    st.status_writer = spawn_status_writer(self->system());
+  if (!st.config.status.file.empty()) {
+    st.status_writer = spawn_status_writer(self->system(), caf::actor_cast<caf::actor>(self));
+    self->monitor(st.status_writer);
+  }
   for (const auto& spec : st.config.services)
     start_service(self, spec, service_start::fresh);
   for (const auto& spec : st.config.crons)

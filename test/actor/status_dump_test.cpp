@@ -108,7 +108,7 @@ protected:
   StatusDump() {
     configure(cfg);
     system = std::make_unique<caf::actor_system>(cfg);
-    writer = spawn_status_writer(*system);
+    writer = spawn_status_writer(*system, caf::actor{});
   }
 
   ~StatusDump() override { caf::anon_send_exit(writer, caf::exit_reason::user_shutdown); }
