@@ -85,7 +85,11 @@ public:
         skip_ = "cgroup v2 without the pids controller";
         return;
       }
-      std::ofstream(parent + "/cgroup.subtree_control") << "+pids";
+      // Enabled for the test only if it was not already, and put back.
+      enabled_pids_ = read_file(parent + "/cgroup.subtree_control").find("pids")
+                      == std::string::npos;
+      if (enabled_pids_)
+        std::ofstream(parent + "/cgroup.subtree_control") << "+pids";
       home_ = parent;
     } else if (std::filesystem::exists(v1 / "cgroup.procs")) {
       home_ = (v1 / own_path(":pids:").substr(1)).string();
@@ -110,9 +114,17 @@ public:
     if (path_.empty())
       return;
     leave(); // in case a failed check left the test inside
-    // wingmate is gone by now; its last processes may still be leaving.
+    // wingmate is gone by now; whatever it left there is killed (cgroup v2
+    // kills the cgroup's processes, v1 needs their pids).
+    if (!(std::ofstream(path_ + "/cgroup.kill") << "1" << std::flush)) {
+      std::istringstream left(read_file(path_ + "/cgroup.procs"));
+      for (pid_t pid = 0; left >> pid;)
+        ::kill(pid, SIGKILL);
+    }
     wait_until([&] { return ::rmdir(path_.c_str()) == 0 || errno == ENOENT; },
                std::chrono::seconds(10), std::chrono::milliseconds(50));
+    if (enabled_pids_)
+      std::ofstream(home_ + "/cgroup.subtree_control") << "-pids";
   }
 
   pids_cgroup(const pids_cgroup&) = delete;
@@ -154,6 +166,7 @@ private:
   std::string skip_;
   std::string home_;
   std::string path_;
+  bool enabled_pids_ = false;
 };
 
 // -- space: a small tmpfs -----------------------------------------------------

@@ -60,6 +60,9 @@ TEST(Hygiene, EveryChildStartsCleanHoweverMuchWingmateHoldsOpen) {
   namespaced_wingmate wm({"-c", config.path(), "--", helper_bin("wm_test_child"), "report",
                           config.file("main.report")},
                          options);
+  // The careless state reached unshare, which starts wingmate: ignored
+  // dispositions and the mask survive its fork and exec. (wingmate's own
+  // state cannot be seen before it resets it.)
   ASSERT_NE(status_field(wm.process().pid(), "SigIgn"), "0000000000000000");
   ASSERT_NE(status_field(wm.process().pid(), "SigBlk"), "0000000000000000");
 

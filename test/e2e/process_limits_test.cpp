@@ -90,6 +90,7 @@ TEST(ProcessLimits, AsASubreaperItReapsOrphansAndSweepsDescendants) {
   config.shell_service("leaver", "setsid sh -c 'trap \"\" TERM; while :; do sleep 1; done' "
                                    + config.file("leftover") + " &\n"
                                    "exec " + helper_bin("wm_test_child") + " sleep");
+  orphan_guard guard; // what wingmate leaves, should the test fail half-way
   child_process wm({wingmate_bin(), "-c", config.path()});
   ASSERT_TRUE(wm.wait_for_output("released 500 orphans", 20s)) << wm.all_output();
   EXPECT_NE(wm.all_output().find("(subreaper)"), std::string::npos) << wm.all_output();

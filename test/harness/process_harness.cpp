@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -361,6 +362,51 @@ std::vector<int> open_fds(pid_t host_pid) {
   }
   std::sort(fds.begin(), fds.end());
   return fds;
+}
+
+namespace {
+
+// The pids whose parent is this process, from /proc/PID/stat.
+std::vector<pid_t> own_children() {
+  std::vector<pid_t> found;
+  const pid_t self = ::getpid();
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    const std::string stat = read_file(entry.path() / "stat");
+    const auto name_end = stat.rfind(')');
+    if (name_end == std::string::npos)
+      continue;
+    std::istringstream fields(stat.substr(name_end + 1));
+    char state = '?';
+    pid_t parent = 0;
+    fields >> state >> parent;
+    if (parent == self)
+      found.push_back(static_cast<pid_t>(std::stol(name)));
+  }
+  return found;
+}
+
+} // namespace
+
+orphan_guard::orphan_guard() {
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+orphan_guard::~orphan_guard() {
+  // A killed child's own children come to this process next: repeat until
+  // none is left (bounded, so that a test never hangs here).
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (auto left = own_children(); !left.empty() && std::chrono::steady_clock::now() < give_up;
+       left = own_children()) {
+    for (pid_t pid : left)
+      ::kill(pid, SIGKILL);
+    for (pid_t pid : left)
+      ::waitpid(pid, nullptr, 0);
+  }
+  ::prctl(PR_SET_CHILD_SUBREAPER, 0);
 }
 
 } // namespace wm::test

@@ -122,6 +122,19 @@ private:
   std::optional<int> exit_code_;
 };
 
+/// Makes this test process the child subreaper of what it starts and, when
+/// it goes, kills (by pid) and reaps every child it still has: for a
+/// wingmate that is not PID 1 of its own namespace, whose services would
+/// otherwise outlive a test that failed half-way. Declare it before the
+/// processes it guards, so that it goes after them.
+class orphan_guard {
+public:
+  orphan_guard();
+  ~orphan_guard();
+  orphan_guard(const orphan_guard&) = delete;
+  orphan_guard& operator=(const orphan_guard&) = delete;
+};
+
 /// A process seen inside wingmate's PID namespace.
 struct ns_process {
   pid_t host_pid = 0;
