@@ -89,7 +89,13 @@ int supervise(const loaded_config& config, std::optional<rlimit> original_nofile
     self->request(supervisor, caf::infinite, run_atom_v)
       .receive([&](int result) { code = result; },
                [&](const caf::error& err) {
-                 log.error("internal failure, the supervisor ended: {}", caf::to_string(err));
+                 // Its actors were never told to stop, and the actor system
+                 // would wait for them forever: end at once instead. As PID 1
+                 // that also ends every process of the container.
+                 log.error("internal failure: the supervisor ended ({}); wingmate exits at "
+                           "once with code {}",
+                           caf::to_string(err), exit_code::internal_failure);
+                 std::_Exit(exit_code::internal_failure);
                });
     signals.stop();
     system.registry().erase(reaper_registry_name());
