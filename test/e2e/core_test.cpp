@@ -64,17 +64,18 @@ TEST(Core, ACrashLoopBacksOffWhileTheOthersRunOn) {
   const long cpu_before = cpu_ticks(wm.host_pid());
 
   // 0.1 + 0.2 + 0.4 + 0.8 + 1.6 s: the sixth start comes about 3.1 s in.
-  ASSERT_TRUE(wait_until([&] { return stamps(config.file("crash.stamps")).size() >= 6; }, 10s))
+  ASSERT_TRUE(wait_until([&] { return stamps(config.file("crash.stamps")).size() >= 6; }, 15s))
     << wm.all_output();
   auto times = stamps(config.file("crash.stamps"));
   std::vector<double> gaps;
   for (std::size_t i = 1; i < times.size(); ++i)
     gaps.push_back(static_cast<double>(times[i] - times[i - 1]) / 1e6);
-  // Each wait is about twice the one before (generous bounds for a busy machine).
+  // Each wait is about twice the one before (generous bounds for a busy
+  // machine and a sanitizer build, where every start and exit is slower).
   const double expected[] = {100, 200, 400, 800, 1600};
   for (std::size_t i = 0; i < 5; ++i) {
     EXPECT_GE(gaps[i], expected[i] * 0.9) << "gap " << i;
-    EXPECT_LE(gaps[i], expected[i] + 400) << "gap " << i;
+    EXPECT_LE(gaps[i], expected[i] * 1.25 + 600) << "gap " << i;
   }
   // The steady service was never touched, and wingmate stayed cheap.
   ASSERT_EQ(wm.find("wm_test_child sleep").size(), 1u);
