@@ -82,6 +82,7 @@ void hand_over(status_dump_actor* self) {
     return;
   }
   const auto sequence = job.snapshot.wingmate.sequence;
+  // cppcheck-suppress accessMoved ; false: `job` is only moved here, and read nowhere after
   self->request(st.request.writer, caf::infinite, status_write_atom_v, std::move(job))
     .then([self](bool) { self->quit(); },
           [self, sequence](const caf::error& err) {
@@ -188,9 +189,9 @@ struct status_writer_state {
 
 using status_writer_actor = caf::stateful_actor<status_writer_state>;
 
-caf::behavior status_writer_behavior(status_writer_actor* self, log::logger log,
+caf::behavior status_writer_behavior(status_writer_actor* self, const log::logger& log,
                                      const caf::actor& owner) {
-  self->state.log = std::move(log);
+  self->state.log = log;
   install_guards(self, self->state.log);
   if (owner) {
     self->monitor(owner);
