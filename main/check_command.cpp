@@ -34,7 +34,8 @@ int check_command(const config_request& request, std::ostream& out, std::ostream
   // With a structural error nothing would start, so there is no effective
   // config to show; entries that could never run are listed either way.
   if (config.errors.empty())
-    out << render_config(config).dump(2) << "\n";
+    out << render_config(config).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+        << "\n";
   for (const auto& warning : config.warnings)
     err << "warning: " << warning << "\n";
   for (const auto& error : config.errors)

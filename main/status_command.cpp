@@ -128,7 +128,7 @@ std::string joined(const std::vector<std::string>& parts) {
 int print(const status_options& options, const document& doc, std::ostream& out,
           std::ostream& err) {
   if (options.json)
-    out << doc.content.dump(2) << "\n";
+    out << doc.content.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   else
     out << render_status_table(doc.content);
   if (!options.check)

@@ -412,6 +412,17 @@ TEST(StructuredConfigCheck, PrintsTheEffectiveConfigAndExitsZero) {
   EXPECT_EQ(printed["service"]["main"]["command"], nlohmann::json({"/bin/app", "-v"}));
 }
 
+// Found by the config_yaml fuzzer: a YAML string that is not UTF-8 made the
+// JSON printer throw, and `wingmate check` died. It prints U+FFFD instead.
+TEST(StructuredConfigCheck, PrintsACommandThatIsNotUtf8) {
+  config_dir config;
+  config.dir().write("wingmate.yaml", "service:\n  web:\n    command: /bin/app-\xff\n");
+  child_process check({wingmate_bin(), "check", "-c", config.path()});
+  ASSERT_EQ(check.wait_exit(5s), 0) << check.all_output();
+  auto printed = nlohmann::json::parse(check.out());
+  EXPECT_EQ(printed["service"]["web"]["command"], nlohmann::json({"/bin/app-\xef\xbf\xbd"}));
+}
+
 TEST(StructuredConfigCheck, ListsEveryErrorAndExitsTwo) {
   config_dir config;
   config.dir().write("wingmate.json", R"({"service": {"web": {"command": ["nginx"],

@@ -19,9 +19,13 @@ inline void load_structured_text(document_result parsed) {
   add_structured_file(config, std::move(parsed));
   check_loaded_config(config, accounts);
   require(parsed_ok || !config.errors.empty(), "a file that does not parse is an error");
-  // What `wingmate check` prints when there is no structural error.
+  // What `wingmate check` prints when there is no structural error (text
+  // that is not UTF-8 shows as U+FFFD, as there).
   if (config.errors.empty())
-    require(!render_config(config).dump(2).empty(), "the effective config renders");
+    require(!render_config(config)
+               .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+               .empty(),
+            "the effective config renders");
 }
 
 } // namespace wm::fuzz
