@@ -189,9 +189,7 @@ struct status_writer_state {
 
 using status_writer_actor = caf::stateful_actor<status_writer_state>;
 
-caf::behavior status_writer_behavior(status_writer_actor* self, const log::logger& log,
-                                     const caf::actor& owner) {
-  self->state.log = log;
+caf::behavior status_writer_behavior(status_writer_actor* self, const caf::actor& owner) {
   install_guards(self, self->state.log);
   if (owner) {
     self->monitor(owner);
@@ -219,7 +217,7 @@ caf::actor spawn_status_dump(caf::local_actor* supervisor, status_dump_request r
 }
 
 caf::actor spawn_status_writer(caf::actor_system& system, const caf::actor& owner) {
-  return system.spawn<caf::detached>(status_writer_behavior, log::logger{"status"}, owner);
+  return system.spawn<caf::detached>(status_writer_behavior, owner);
 }
 
 } // namespace wm
